@@ -1,0 +1,3 @@
+from pathway.entrypoints.cli import main
+
+main()

@@ -1,0 +1,83 @@
+"""The only place that wires settings → engine → broker → consumers and relay."""
+
+import asyncio
+import contextlib
+from dataclasses import dataclass, field
+
+from faststream.kafka import KafkaBroker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from pathway.config import SERVICE_NAME, PathwaySettings
+from pathway.entrypoints.consumers import when_event_received_append_to_timeline
+from service_kit.broker import create_broker
+from service_kit.database import create_database_engine, create_session_factory
+from service_kit.dead_letters import DeadLetters
+from service_kit.event_consumer import AfterCommit, EventConsumer
+from service_kit.metrics import ServiceMetrics
+from service_kit.outbox_relay import OutboxRelay
+from service_kit.producer import EventProducer
+from service_kit.subscriptions import subscribe
+
+
+@dataclass
+class PathwayService:
+    settings: PathwaySettings
+    engine: AsyncEngine
+    session_factory: async_sessionmaker[AsyncSession]
+    broker: KafkaBroker
+    producer: EventProducer
+    relay: OutboxRelay
+    metrics: ServiceMetrics
+    assembler: EventConsumer
+    _relay_task: asyncio.Task[None] | None = field(default=None, init=False)
+
+    async def start(self) -> None:
+        await self.producer.start()
+        self._relay_task = asyncio.create_task(self.relay.run(), name="outbox-relay")
+        await self.broker.start()
+
+    async def stop(self) -> None:
+        await self.broker.stop()
+        if self._relay_task is not None:
+            self._relay_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._relay_task
+        await self.producer.stop()
+        await self.engine.dispose()
+
+
+def bootstrap(settings: PathwaySettings, *, after_commit: AfterCommit | None = None) -> PathwayService:
+    """`after_commit` observes each event once its transaction has committed (tests use it to crash
+    the process at the worst moment)."""
+    metrics = ServiceMetrics()
+    engine = create_database_engine(settings.database_url)
+    session_factory = create_session_factory(engine)
+    producer = EventProducer(settings.kafka_bootstrap_servers, client_id=f"{SERVICE_NAME}-{settings.region}")
+    broker = create_broker(settings.kafka_bootstrap_servers, client_id=f"{SERVICE_NAME}-{settings.region}")
+    topics = settings.topics
+    assembler = EventConsumer(
+        name=settings.assembler_group,
+        handler=when_event_received_append_to_timeline(settings.region, topics.pathway_timeline),
+        session_factory=session_factory,
+        dead_letters=DeadLetters(producer, metrics),
+        metrics=metrics,
+        after_commit=after_commit,
+    )
+    subscribe(broker, assembler, topics=[topics.referral_events])
+    relay = OutboxRelay(
+        engine,
+        producer,
+        metrics,
+        batch_size=settings.outbox_batch_size,
+        poll_interval_seconds=settings.outbox_poll_interval_seconds,
+    )
+    return PathwayService(
+        settings=settings,
+        engine=engine,
+        session_factory=session_factory,
+        broker=broker,
+        producer=producer,
+        relay=relay,
+        metrics=metrics,
+        assembler=assembler,
+    )

@@ -1,0 +1,18 @@
+"""Settings of the pathway service, read from `PATHWAY_*` environment variables."""
+
+from pydantic_settings import SettingsConfigDict
+
+from service_kit.settings import ServiceSettings
+
+SERVICE_NAME = "pathway"
+
+
+class PathwaySettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="PATHWAY_", frozen=True, extra="ignore")
+
+    http_port: int = 8002
+    database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:15432/pathway"
+
+    @property
+    def assembler_group(self) -> str:
+        return f"{self.region}.pathway.assembler"

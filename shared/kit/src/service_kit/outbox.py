@@ -1,0 +1,35 @@
+"""Writing integration events to the outbox, in the caller's transaction."""
+
+import json
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from event_contracts.envelope import CloudEvent
+from event_contracts.kafka_binding import to_kafka_record
+from service_kit.messaging_tables import OUTBOX_TABLE
+
+OUTBOX_CHANNEL = "outbox_ready"
+
+_INSERT = text(
+    f"INSERT INTO {OUTBOX_TABLE} (event_id, topic, message_key, message_value, headers) "  # noqa: S608
+    "VALUES (:event_id, :topic, :key, :value, CAST(:headers AS jsonb))"
+)
+# NOTIFY inside a transaction is delivered only when it commits, which is exactly when the row is visible.
+_NOTIFY = text(f"SELECT pg_notify('{OUTBOX_CHANNEL}', '')")
+
+
+async def add_to_outbox(session: AsyncSession, event: CloudEvent, *, topic: str) -> None:
+    record = to_kafka_record(event)
+    headers = [[name, value.decode()] for name, value in record.headers]
+    await session.execute(
+        _INSERT,
+        {
+            "event_id": event.id,
+            "topic": topic,
+            "key": record.key,
+            "value": record.value,
+            "headers": json.dumps(headers),
+        },
+    )
+    await session.execute(_NOTIFY)

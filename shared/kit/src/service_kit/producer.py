@@ -1,0 +1,63 @@
+"""The one way services write to Kafka: an idempotent producer that waits for every in-sync replica."""
+
+from collections.abc import Sequence
+from types import TracebackType
+from typing import Self
+
+from aiokafka import AIOKafkaProducer
+from aiokafka.structs import RecordMetadata
+
+Headers = Sequence[tuple[str, bytes]]
+
+
+class EventProducer:
+    def __init__(self, bootstrap_servers: str, *, client_id: str, linger_ms: int = 5) -> None:
+        # enable_idempotence forces acks=all: a send succeeds only once every in-sync replica has it.
+        self._producer = AIOKafkaProducer(
+            bootstrap_servers=bootstrap_servers,
+            client_id=client_id,
+            enable_idempotence=True,
+            acks="all",
+            linger_ms=linger_ms,
+            request_timeout_ms=15_000,
+        )
+
+    async def start(self) -> None:
+        await self._producer.start()
+
+    async def stop(self) -> None:
+        await self._producer.stop()
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    async def send(
+        self, topic: str, *, key: bytes | None, value: bytes | None, headers: Headers
+    ) -> RecordMetadata:
+        """Send one record and wait until the broker has acknowledged it."""
+        return await self._producer.send_and_wait(topic, value=value, key=key, headers=list(headers))
+
+    async def send_all(self, records: Sequence[tuple[str, bytes | None, bytes | None, Headers]]) -> None:
+        """Send records in order and wait until the broker has acknowledged every one."""
+        pending = [
+            await self._producer.send(topic, value=value, key=key, headers=list(headers))
+            for topic, key, value, headers in records
+        ]
+        for acknowledgement in pending:
+            await acknowledgement
+
+    async def is_reachable(self) -> bool:
+        try:
+            await self._producer.client.fetch_all_metadata()
+        except Exception:
+            return False
+        return True

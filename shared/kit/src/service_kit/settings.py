@@ -1,0 +1,39 @@
+"""The settings every service shares; each service subclasses it with its own env prefix."""
+
+from typing import Literal, Self
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from event_contracts.topics import RegionTopics, topics_for_region
+
+Environment = Literal["development", "test", "production"]
+
+DEV_SECRET_PREFIX = "dev-"  # noqa: S105 - the marker of a development secret, not a secret
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(frozen=True, extra="ignore")
+
+    environment: Environment = "development"
+    region: str = Field(default="grand-est", pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    kafka_bootstrap_servers: str = "127.0.0.1:19092"
+    database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:15432/postgres"
+    http_host: str = "127.0.0.1"
+    http_port: int = 8000
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    outbox_batch_size: int = Field(default=500, ge=1, le=10_000)
+    outbox_poll_interval_seconds: float = Field(default=1.0, gt=0)
+
+    @property
+    def topics(self) -> RegionTopics:
+        return topics_for_region(self.region)
+
+    @model_validator(mode="after")
+    def refuse_development_secrets_in_production(self) -> Self:
+        if self.environment != "production":
+            return self
+        for name, value in self:
+            if isinstance(value, SecretStr) and value.get_secret_value().startswith(DEV_SECRET_PREFIX):
+                raise ValueError(f"{name} still holds a development secret; set a real one for production")
+        return self

@@ -1,0 +1,158 @@
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from uuid import uuid4
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from devstack.eventually import eventually
+from event_contracts.envelope import CloudEvent
+from event_contracts.kafka_binding import from_kafka_record
+from service_kit.database import create_session_factory
+from service_kit.metrics import ServiceMetrics
+from service_kit.outbox import add_to_outbox
+from service_kit.outbox_relay import OutboxRelay
+from service_kit.producer import EventProducer
+
+NewTopic = Callable[..., Awaitable[str]]
+ReadTopic = Callable[[str], Awaitable[list]]  # type: ignore[type-arg]
+
+
+class Boom(Exception):
+    pass
+
+
+async def write_events(engine: AsyncEngine, topic: str, events: list[CloudEvent]) -> None:
+    async with create_session_factory(engine)() as session, session.begin():
+        for event in events:
+            await add_to_outbox(session, event, topic=topic)
+
+
+async def test_committed_events_are_published_in_order_and_marked(
+    messaging_engine: AsyncEngine,
+    kafka_bootstrap_servers: str,
+    new_topic: NewTopic,
+    read_topic: ReadTopic,
+    referral_sent: Callable[..., CloudEvent],
+) -> None:
+    topic = await new_topic("outbox-order", partitions=3)
+    person = uuid4()
+    events = [referral_sent(person) for _ in range(20)]
+    await write_events(messaging_engine, topic, events)
+
+    async with EventProducer(kafka_bootstrap_servers, client_id="test") as producer:
+        relay = OutboxRelay(messaging_engine, producer, ServiceMetrics(), batch_size=7)
+        published = [await relay.publish_pending() for _ in range(4)]
+        backlog = await relay.backlog()
+
+    records = await read_topic(topic)
+    assert published == [7, 7, 6, 0]
+    assert backlog == 0
+    assert [from_kafka_record(r.key, r.value, r.headers) for r in records] == events
+    assert {r.key for r in records} == {str(person).encode()}
+
+
+async def test_an_event_whose_transaction_fails_is_never_published(
+    messaging_engine: AsyncEngine,
+    kafka_bootstrap_servers: str,
+    new_topic: NewTopic,
+    read_topic: ReadTopic,
+    referral_sent: Callable[..., CloudEvent],
+) -> None:
+    topic = await new_topic("outbox-atomic")
+
+    async def write_then_fail() -> None:
+        async with create_session_factory(messaging_engine)() as session, session.begin():
+            await add_to_outbox(session, referral_sent(), topic=topic)
+            raise Boom
+
+    with pytest.raises(Boom):
+        await write_then_fail()
+    kept = referral_sent()
+    await write_events(messaging_engine, topic, [kept])
+
+    async with EventProducer(kafka_bootstrap_servers, client_id="test") as producer:
+        await OutboxRelay(messaging_engine, producer, ServiceMetrics()).publish_pending()
+
+    records = await read_topic(topic)
+    assert [from_kafka_record(r.key, r.value, r.headers) for r in records] == [kept]
+
+
+async def test_several_relays_publish_each_event_once_and_in_commit_order(
+    messaging_engine: AsyncEngine,
+    kafka_bootstrap_servers: str,
+    new_topic: NewTopic,
+    read_topic: ReadTopic,
+    referral_sent: Callable[..., CloudEvent],
+) -> None:
+    topic = await new_topic("outbox-relays", partitions=1)
+    events = [referral_sent() for _ in range(300)]
+
+    async with EventProducer(kafka_bootstrap_servers, client_id="test") as producer:
+        relays = [
+            OutboxRelay(
+                messaging_engine, producer, ServiceMetrics(), batch_size=10, poll_interval_seconds=0.05
+            )
+            for _ in range(3)
+        ]
+        tasks = [asyncio.create_task(relay.run()) for relay in relays]
+        for start in range(0, len(events), 30):
+            await write_events(messaging_engine, topic, events[start : start + 30])
+        remaining = await eventually(relays[0].backlog, lambda backlog: backlog == 0)
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    records = await read_topic(topic)
+    assert remaining == 0
+    assert [from_kafka_record(r.key, r.value, r.headers).id for r in records] == [e.id for e in events]
+
+
+async def test_a_commit_wakes_the_relay_without_waiting_for_its_poll(
+    messaging_engine: AsyncEngine,
+    kafka_bootstrap_servers: str,
+    new_topic: NewTopic,
+    read_topic: ReadTopic,
+    referral_sent: Callable[..., CloudEvent],
+) -> None:
+    topic = await new_topic("outbox-notify")
+    async with EventProducer(kafka_bootstrap_servers, client_id="test") as producer:
+        relay = OutboxRelay(messaging_engine, producer, ServiceMetrics(), poll_interval_seconds=3600)
+        task = asyncio.create_task(relay.run())
+        await asyncio.sleep(0.5)  # the relay's first pass finds nothing and starts waiting on LISTEN
+        await write_events(messaging_engine, topic, [referral_sent()])
+        records = await eventually(
+            lambda: read_topic(topic), lambda found: len(found) == 1, timeout_seconds=20
+        )
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    assert len(records) == 1
+
+
+async def test_published_rows_are_purged_after_their_retention(
+    messaging_engine: AsyncEngine,
+    kafka_bootstrap_servers: str,
+    new_topic: NewTopic,
+    referral_sent: Callable[..., CloudEvent],
+) -> None:
+    topic = await new_topic("outbox-purge")
+    await write_events(messaging_engine, topic, [referral_sent(), referral_sent()])
+    async with EventProducer(kafka_bootstrap_servers, client_id="test") as producer:
+        relay = OutboxRelay(messaging_engine, producer, ServiceMetrics())
+        await relay.publish_pending()
+    await write_events(messaging_engine, topic, [referral_sent()])
+    async with messaging_engine.begin() as connection:
+        await connection.execute(
+            text("UPDATE outbox SET published_at = now() - interval '8 days' WHERE published_at IS NOT NULL")
+        )
+
+    purged = await relay.purge_published(older_than_seconds=7 * 24 * 3600)
+
+    assert purged == 2
+    assert await relay.backlog() == 1
