@@ -12,21 +12,35 @@ Headers = Sequence[tuple[str, bytes]]
 
 class EventProducer:
     def __init__(self, bootstrap_servers: str, *, client_id: str, linger_ms: int = 5) -> None:
-        # enable_idempotence forces acks=all: a send succeeds only once every in-sync replica has it.
-        self._producer = AIOKafkaProducer(
-            bootstrap_servers=bootstrap_servers,
-            client_id=client_id,
-            enable_idempotence=True,
-            acks="all",
-            linger_ms=linger_ms,
-            request_timeout_ms=15_000,
-        )
+        self._bootstrap_servers = bootstrap_servers
+        self._client_id = client_id
+        self._linger_ms = linger_ms
+        self._started: AIOKafkaProducer | None = None
+
+    @property
+    def _producer(self) -> AIOKafkaProducer:
+        if self._started is None:
+            raise RuntimeError("the producer is used before start()")
+        return self._started
 
     async def start(self) -> None:
-        await self._producer.start()
+        # aiokafka binds a producer to the running loop, so it is made here rather than at wiring time.
+        # enable_idempotence forces acks=all: a send succeeds only once every in-sync replica has it.
+        producer = AIOKafkaProducer(
+            bootstrap_servers=self._bootstrap_servers,
+            client_id=self._client_id,
+            enable_idempotence=True,
+            acks="all",
+            linger_ms=self._linger_ms,
+            request_timeout_ms=15_000,
+        )
+        await producer.start()
+        self._started = producer
 
     async def stop(self) -> None:
-        await self._producer.stop()
+        if self._started is not None:
+            await self._started.stop()
+            self._started = None
 
     async def __aenter__(self) -> Self:
         await self.start()
@@ -56,6 +70,8 @@ class EventProducer:
             await acknowledgement
 
     async def is_reachable(self) -> bool:
+        if self._started is None:
+            return False
         try:
             await self._producer.client.fetch_all_metadata()
         except Exception:

@@ -1,0 +1,55 @@
+"""The real pathway service, wired to kill itself with SIGKILL at the worst moment for one event.
+
+CRASH_ON_EVENT_ID names the event; CRASH_MOMENT says when:
+- `after-commit`: its transaction (entry, outbox row, inbox row) has committed, its offset has not;
+- `before-commit`: after the offset auto-commit interval has passed while the handler still works,
+  which loses the event under FastStream's ACK_FIRST and must not under the project's ack policy.
+"""
+
+import asyncio
+import os
+import signal
+from typing import Any
+
+import uvicorn
+
+from event_contracts.envelope import CloudEvent
+from pathway.app import create_app
+from pathway.config import PathwaySettings
+from pathway.entrypoints import consumers
+
+TRIGGER = os.environ["CRASH_ON_EVENT_ID"]
+MOMENT = os.environ["CRASH_MOMENT"]
+AUTO_COMMIT_INTERVAL_SECONDS = 5.0
+
+
+def die() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+async def after_commit(event: CloudEvent) -> None:
+    if MOMENT == "after-commit" and str(event.id) == TRIGGER:
+        die()
+
+
+original_append = consumers.append_to_timeline
+
+
+async def append_then_die_before_commit(event: Any, timelines: Any, publisher: Any) -> Any:
+    entry = await original_append(event, timelines, publisher)
+    if MOMENT == "before-commit" and str(event.event_id) == TRIGGER:
+        await asyncio.sleep(AUTO_COMMIT_INTERVAL_SECONDS * 2)
+        die()
+    return entry
+
+
+consumers.append_to_timeline = append_then_die_before_commit  # type: ignore[assignment]
+
+settings = PathwaySettings()
+uvicorn.run(
+    create_app(settings, after_commit=after_commit),
+    host=settings.http_host,
+    port=settings.http_port,
+    log_config=None,
+    access_log=False,
+)
