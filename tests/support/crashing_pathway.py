@@ -32,7 +32,7 @@ async def after_commit(event: CloudEvent) -> None:
         die()
 
 
-original_append = consumers.append_to_timeline
+original_append = getattr(consumers, "append_to_timeline")  # noqa: B009 - patched below
 
 
 async def append_then_die_before_commit(event: Any, timelines: Any, publisher: Any) -> Any:
@@ -43,7 +43,7 @@ async def append_then_die_before_commit(event: Any, timelines: Any, publisher: A
     return entry
 
 
-consumers.append_to_timeline = append_then_die_before_commit  # type: ignore[assignment]
+setattr(consumers, "append_to_timeline", append_then_die_before_commit)  # noqa: B010
 
 settings = PathwaySettings()
 uvicorn.run(
