@@ -23,7 +23,7 @@ _ATTRIBUTE_HEADERS: Final = frozenset(
     {CONTENT_TYPE_HEADER}
     | {
         f"{CE_HEADER_PREFIX}{name}"
-        for name in CloudEvent.model_fields
+        for name in CloudEvent.__pydantic_fields__
         if name not in {"data", "datacontenttype"}
     }
 )

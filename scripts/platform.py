@@ -1,0 +1,209 @@
+"""`make up` / `make down`: the whole platform on this machine, with demo data, without Docker.
+
+up: the local Kafka broker and PostgreSQL server (devstack), one database per service, the region's
+topics, migrations, the three services as background processes, then the demo pathways.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.error import URLError
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+from demo_data import demo_events
+from sqlalchemy import make_url
+
+from devstack.detached_launch import launch_detached
+from devstack.locations import find_repository_root, stack_home
+from devstack.process_identity import ProcessIdentity, identify, is_running, terminate
+from event_contracts.kafka_binding import to_kafka_record
+from event_contracts.topics import topics_for_region
+from service_kit.provisioning import provision_region_topics
+
+REGION = "grand-est"
+KAFKA_VARIABLE = "PM_KAFKA_BOOTSTRAP_SERVERS"
+DATABASE_VARIABLE = "PM_DATABASE_URL"
+READY_TIMEOUT_SECONDS = 90
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    port: int
+
+    @property
+    def prefix(self) -> str:
+        return f"{self.name.upper()}_"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+SERVICES = (Service("referral", 8001), Service("pathway", 8002), Service("notification", 8003))
+
+
+def say(line: str) -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def state_file() -> Path:
+    return stack_home() / "platform.json"
+
+
+def infrastructure_urls() -> tuple[str, str]:
+    """The broker and database given in the environment, else the local stack (started if needed)."""
+    if os.environ.get(KAFKA_VARIABLE) and os.environ.get(DATABASE_VARIABLE):
+        return os.environ[KAFKA_VARIABLE], os.environ[DATABASE_VARIABLE]
+    subprocess.run(["devstack", "up"], check=True)
+    exports = subprocess.run(["devstack", "env"], check=True, capture_output=True, text=True).stdout
+    values = dict(line.removeprefix("export ").split("=", 1) for line in exports.splitlines() if "=" in line)
+    return values[KAFKA_VARIABLE], values[DATABASE_VARIABLE]
+
+
+async def create_databases(admin_url: str) -> dict[str, str]:
+    connection = await asyncpg.connect(admin_url)
+    try:
+        existing = {row["datname"] for row in await connection.fetch("SELECT datname FROM pg_database")}
+        for service in SERVICES:
+            if service.name not in existing:
+                await connection.execute(f'CREATE DATABASE "{service.name}"')
+    finally:
+        await connection.close()
+    base = make_url(admin_url).set(drivername="postgresql+asyncpg")
+    return {s.name: base.set(database=s.name).render_as_string(hide_password=False) for s in SERVICES}
+
+
+def service_env(service: Service, kafka: str, database_url: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        f"{service.prefix}REGION": REGION,
+        f"{service.prefix}KAFKA_BOOTSTRAP_SERVERS": kafka,
+        f"{service.prefix}DATABASE_URL": database_url,
+        f"{service.prefix}HTTP_PORT": str(service.port),
+    }
+
+
+def ready(service: Service) -> bool:
+    try:
+        with urllib.request.urlopen(f"{service.url}/health/ready", timeout=2) as answer:
+            return bool(answer.status == 200)
+    except (URLError, OSError):
+        return False
+
+
+def recorded() -> dict[str, ProcessIdentity]:
+    if not state_file().exists():
+        return {}
+    data = json.loads(state_file().read_text())
+    return {name: ProcessIdentity.from_json(identity) for name, identity in data.items()}
+
+
+def start_services(kafka: str, databases: dict[str, str]) -> None:
+    running = {name: identity for name, identity in recorded().items() if is_running(identity)}
+    logs = stack_home() / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    for service in SERVICES:
+        if service.name in running:
+            say(f"  {service.name}: already running (pid {running[service.name].pid})")
+            continue
+        env = service_env(service, kafka, databases[service.name])
+        subprocess.run([sys.executable, "-m", service.name, "migrate"], env=env, check=True)
+        marker = f"-m {service.name} serve"
+        pid = launch_detached(
+            [sys.executable, "-m", service.name, "serve"],
+            logs / f"{service.name}.log",
+            find_repository_root(),
+            env,
+        )
+        identity = identify(pid, marker)
+        if identity is None:
+            raise SystemExit(f"{service.name} exited at once; see {logs / service.name}.log")
+        running[service.name] = identity
+        say(f"  {service.name}: started (pid {pid}), log {logs / service.name}.log")
+    state_file().write_text(json.dumps({name: identity.to_json() for name, identity in running.items()}))
+    deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+    for service in SERVICES:
+        while not ready(service):
+            if time.monotonic() > deadline:
+                raise SystemExit(f"{service.name} is not ready after {READY_TIMEOUT_SECONDS} s; see its log")
+            time.sleep(0.3)
+
+
+async def publish_demo(kafka: str) -> int:
+    events = demo_events(REGION)
+    producer = AIOKafkaProducer(bootstrap_servers=kafka, enable_idempotence=True)
+    await producer.start()
+    try:
+        for event in events:
+            record = to_kafka_record(event)
+            await producer.send_and_wait(
+                topics_for_region(REGION).referral_events,
+                key=record.key,
+                value=record.value,
+                headers=list(record.headers),
+            )
+    finally:
+        await producer.stop()
+    return len(events)
+
+
+def up() -> None:
+    started = time.monotonic()
+    kafka, admin_url = infrastructure_urls()
+    databases = asyncio.run(create_databases(admin_url))
+    created = asyncio.run(provision_region_topics(kafka, REGION))
+    say(f"topics of {REGION}: {len(created)} created")
+    start_services(kafka, databases)
+    say(f"demo: {asyncio.run(publish_demo(kafka))} referral events published (idempotent)")
+    say(f"\nthe platform is up in {time.monotonic() - started:.1f} s. Where to look:")
+    for service in SERVICES:
+        say(f"  {service.name:<13} {service.url}/health/ready   {service.url}/metrics   {service.url}/docs")
+    pathway_db = make_url(databases["pathway"]).set(drivername="postgresql").render_as_string(False)
+    say(f"  timelines     psql '{pathway_db}' -c 'SELECT person_id, seq, event_type FROM timeline_entries'")
+    say(f"  Kafka         {kafka} (topics {', '.join(topics_for_region(REGION).all())})")
+    say("  stop with     make down")
+
+
+def down() -> None:
+    services = recorded()
+    terminate(list(services.values()))
+    state_file().unlink(missing_ok=True)
+    say(f"services stopped: {', '.join(services) or 'none were running'}")
+    if not os.environ.get(KAFKA_VARIABLE):
+        subprocess.run(["devstack", "stop"], check=True)
+
+
+def status() -> None:
+    for service in SERVICES:
+        identity = recorded().get(service.name)
+        state = "running" if identity and is_running(identity) else "stopped"
+        say(f"  {service.name:<13} {state:<8} {'ready' if ready(service) else 'not ready'}  {service.url}")
+    subprocess.run(["devstack", "status"], check=False)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("command", choices=["up", "down", "status", "demo"])
+    parser.add_argument(
+        "--kafka", help="with `demo`: the broker to publish to (e.g. compose's 127.0.0.1:9092)"
+    )
+    args = parser.parse_args(argv)
+    if args.command == "demo":
+        say(f"demo: {asyncio.run(publish_demo(args.kafka or infrastructure_urls()[0]))} events published")
+        return
+    {"up": up, "down": down, "status": status}[args.command]()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,3 @@
+from notification.entrypoints.cli import main
+
+main()

@@ -1,0 +1,3 @@
+from referral.entrypoints.cli import main
+
+main()
