@@ -9,7 +9,7 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
 
 from service_kit.dead_letters import DEAD_LETTER_HEADERS, ERROR_CLASS, ORIGIN_TOPIC
 from service_kit.producer import EventProducer
@@ -28,19 +28,21 @@ async def replay_dead_letters(
 ) -> ReplayReport:
     """Replay every letter not replayed yet (optionally only those of one error class), up to now."""
     consumer = AIOKafkaConsumer(
-        dead_letter_topic,
         bootstrap_servers=bootstrap_servers,
         group_id=dead_letter_topic + REPLAY_GROUP_SUFFIX,
         enable_auto_commit=False,
         auto_offset_reset="earliest",
     )
     producer = EventProducer(bootstrap_servers, client_id="dead-letter-replay")
+    assigned = asyncio.Event()
+    consumer.subscribe([dead_letter_topic], listener=_SetWhenAssigned(assigned))
     await consumer.start()
     await producer.start()
     replayed = skipped = 0
     try:
-        partitions = consumer.assignment() or await _wait_for_assignment(consumer)
-        end_offsets: dict[TopicPartition, int] = await consumer.end_offsets(list(partitions))
+        await assigned.wait()
+        partitions = list(consumer.assignment())
+        end_offsets: dict[TopicPartition, int] = await consumer.end_offsets(partitions)
         while await _behind(consumer, end_offsets):
             batches = await consumer.getmany(timeout_ms=500)
             for records in batches.values():
@@ -55,15 +57,20 @@ async def replay_dead_letters(
     return ReplayReport(replayed=replayed, skipped_without_origin=skipped)
 
 
+class _SetWhenAssigned(ConsumerRebalanceListener):  # type: ignore[misc]
+    def __init__(self, assigned: asyncio.Event) -> None:
+        self._assigned = assigned
+
+    async def on_partitions_revoked(self, revoked: object) -> None:
+        self._assigned.clear()
+
+    async def on_partitions_assigned(self, assigned: object) -> None:
+        self._assigned.set()
+
+
 async def _behind(consumer: AIOKafkaConsumer, end_offsets: dict[TopicPartition, int]) -> bool:
     positions = [await consumer.position(partition) for partition in end_offsets]
     return any(position < end for position, end in zip(positions, end_offsets.values(), strict=True))
-
-
-async def _wait_for_assignment(consumer: AIOKafkaConsumer) -> set[TopicPartition]:
-    while not consumer.assignment():
-        await asyncio.sleep(0.1)
-    return set(consumer.assignment())
 
 
 async def _replay(
