@@ -18,13 +18,13 @@ install: ensure-uv ## install every workspace member and the dev tools from the 
 	$(UV) sync --frozen
 
 up: install ## start Kafka, PostgreSQL and the three services with demo data, then print where to look
-	$(UV) run python scripts/platform.py up
+	$(UV) run python scripts/local_platform.py up
 
 down: ensure-uv ## stop the services and the local Kafka and PostgreSQL started by `make up`
-	$(UV) run python scripts/platform.py down
+	$(UV) run python scripts/local_platform.py down
 
 status: ensure-uv ## show what `make up` started and whether it still runs
-	$(UV) run python scripts/platform.py status
+	$(UV) run python scripts/local_platform.py status
 
 test: install lint ## lint, type-check, then every test on a real Kafka broker and PostgreSQL server
 	$(UV) run pytest
