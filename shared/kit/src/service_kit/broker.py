@@ -1,5 +1,7 @@
 """The FastStream Kafka broker every service subscribes with."""
 
+import logging
+
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 
@@ -13,5 +15,7 @@ def create_broker(bootstrap_servers: str, *, client_id: str) -> KafkaBroker:
         enable_idempotence=True,
         acks="all",
         ack_policy=AckPolicy.MANUAL,
-        logger=None,
+        # Per-message lines at DEBUG; FastStream's own errors still reach the JSON log.
+        logger=logging.getLogger("faststream"),
+        log_level=logging.DEBUG,
     )
