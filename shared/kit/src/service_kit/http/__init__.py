@@ -1,0 +1,1 @@
+"""What every partner-facing HTTP API shares: problem documents, body limits, API keys, idempotent POSTs."""
