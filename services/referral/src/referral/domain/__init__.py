@@ -1,1 +1,2 @@
-"""Referrals, workshops, sessions and waiting lists as pure Python; they arrive with the referral issues."""
+"""The referral service's domain in pure Python: the referral lifecycle, workshops with their sessions and
+waiting lists, the person supported and their care team. No I/O, no framework, no contract imports."""

@@ -1,0 +1,121 @@
+"""The care team: the organisations following a person, each for a dated, reasoned period."""
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from uuid import UUID
+
+from referral.domain.codes import CareTeamJoinReason, CareTeamLeaveReason, OrganisationKind
+from referral.domain.errors import (
+    AlreadyInCareTeam,
+    MembershipEndsBeforeItStarts,
+    MembershipsWouldOverlap,
+    NotInCareTeam,
+)
+from referral.domain.events import CareTeamMemberAdded, CareTeamMemberRemoved, DomainEvent
+from referral.domain.time_zone import require_time_zone
+
+
+@dataclass(frozen=True, kw_only=True)
+class CareTeamMembership:
+    organisation_id: UUID
+    organisation_kind: OrganisationKind
+    since: date
+    join_reason: CareTeamJoinReason
+    referral_id: UUID | None = None
+    until: date | None = None
+    leave_reason: CareTeamLeaveReason | None = None
+
+    @property
+    def is_active(self) -> bool:
+        return self.until is None
+
+
+@dataclass(eq=False)
+class CareTeam:
+    """Ended memberships stay, since the care team's past is part of the person's timeline."""
+
+    person_id: UUID
+    memberships: tuple[CareTeamMembership, ...] = ()
+    pending_events: list[DomainEvent] = field(default_factory=list)
+
+    @property
+    def active_members(self) -> tuple[CareTeamMembership, ...]:
+        return tuple(membership for membership in self.memberships if membership.is_active)
+
+    def is_followed_by(self, organisation_id: UUID) -> bool:
+        return self._active_membership_of(organisation_id) is not None
+
+    def add(
+        self,
+        *,
+        organisation_id: UUID,
+        organisation_kind: OrganisationKind,
+        reason: CareTeamJoinReason,
+        at: datetime,
+        since: date | None = None,
+        referral_id: UUID | None = None,
+    ) -> CareTeamMembership:
+        """Adds the organisation from ``since`` (the day of ``at`` when not given)."""
+        require_time_zone(at)
+        if self.is_followed_by(organisation_id):
+            raise AlreadyInCareTeam(self.person_id, organisation_id)
+        first_day = since or at.date()
+        previous_until = max(
+            (m.until for m in self.memberships if m.organisation_id == organisation_id and m.until),
+            default=None,
+        )
+        if previous_until is not None and first_day < previous_until:
+            raise MembershipsWouldOverlap(organisation_id, previous_until, first_day)
+        membership = CareTeamMembership(
+            organisation_id=organisation_id,
+            organisation_kind=organisation_kind,
+            since=first_day,
+            join_reason=reason,
+            referral_id=referral_id,
+        )
+        self.memberships = (*self.memberships, membership)
+        self.pending_events.append(
+            CareTeamMemberAdded(
+                person_id=self.person_id,
+                occurred_at=at,
+                organisation_id=organisation_id,
+                organisation_kind=organisation_kind,
+                reason_code=reason,
+                member_since=first_day,
+                referral_id=referral_id,
+            )
+        )
+        return membership
+
+    def end(
+        self, *, organisation_id: UUID, reason: CareTeamLeaveReason, at: datetime, until: date | None = None
+    ) -> CareTeamMembership:
+        """Ends the organisation's membership on ``until`` (the day of ``at`` when not given)."""
+        require_time_zone(at)
+        active = self._active_membership_of(organisation_id)
+        if active is None:
+            raise NotInCareTeam(self.person_id, organisation_id)
+        last_day = until or at.date()
+        if last_day < active.since:
+            raise MembershipEndsBeforeItStarts(organisation_id, active.since, last_day)
+        ended = replace(active, until=last_day, leave_reason=reason)
+        self.memberships = tuple(ended if m is active else m for m in self.memberships)
+        self.pending_events.append(
+            CareTeamMemberRemoved(
+                person_id=self.person_id,
+                occurred_at=at,
+                organisation_id=organisation_id,
+                reason_code=reason,
+                member_until=last_day,
+            )
+        )
+        return ended
+
+    def pull_events(self) -> list[DomainEvent]:
+        events, self.pending_events = self.pending_events, []
+        return events
+
+    def _active_membership_of(self, organisation_id: UUID) -> CareTeamMembership | None:
+        return next(
+            (m for m in self.memberships if m.organisation_id == organisation_id and m.is_active), None
+        )
