@@ -1,8 +1,15 @@
-from collections.abc import Awaitable, Callable, MutableMapping
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
+from referral_world import ReferralDatabase, a_person
+
+from referral.domain.person import Person
+from referral.entrypoints.cli import MIGRATIONS
+from service_kit.database import create_database_engine, create_session_factory
+from service_kit.migrations import upgrade_to_head
 
 AsgiGet = Callable[[FastAPI, str], Awaitable[tuple[int, bytes]]]
 
@@ -42,3 +49,28 @@ def asgi_get() -> AsgiGet:
         return status, body
 
     return get
+
+
+@pytest.fixture
+def new_person() -> Callable[..., Person]:
+    return a_person
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest) -> str:
+    if not request.config.pluginmanager.has_plugin("devstack"):
+        pytest.skip("needs the real PostgreSQL server of the devstack plugin")
+    url = request.getfixturevalue("fresh_database")
+    assert isinstance(url, str)
+    return url
+
+
+@pytest.fixture
+async def referral_database(database_url: str) -> AsyncIterator[ReferralDatabase]:
+    url = database_url
+    await asyncio.to_thread(upgrade_to_head, MIGRATIONS, url)
+    engine = create_database_engine(url, pool_size=20)
+    try:
+        yield ReferralDatabase(url, engine, create_session_factory(engine))
+    finally:
+        await engine.dispose()

@@ -78,3 +78,9 @@ class CareTeamLeaveReason(StrEnum):
     REFERRAL_CLOSED = "referral_closed"
     REMOVED_BY_REFERENT = "removed_by_referent"
     ORGANISATION_WITHDREW = "organisation_withdrew"
+
+
+class AttendanceStatus(StrEnum):
+    PRESENT = "present"
+    ABSENT = "absent"
+    EXCUSED = "excused"

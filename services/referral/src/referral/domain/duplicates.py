@@ -19,7 +19,8 @@ _SEPARATORS: Final = re.compile(r"[\s\-‐‑‒–—'’ʼ`´.,_]+")
 
 def normalise_name(name: str) -> str:
     """``"Éloïse Le Goff-Martin"`` → ``"eloise le goff martin"``."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    # Compatibility forms may decompose to capitals ("𝕊" → "S"), so fold the case after decomposing too.
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", name).casefold())
     unaccented = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(_SEPARATORS.sub(" ", unaccented.translate(_LIGATURES)).split())
 

@@ -194,3 +194,10 @@ class MembershipEndsBeforeItStarts(InvalidValueError):
         super().__init__(
             f"the membership of organisation {organisation_id} started on {since}: it cannot end on {until}"
         )
+
+
+class AttendanceNotExpected(StateConflictError):
+    def __init__(self, referral_id: UUID, status: ReferralStatus) -> None:
+        self.referral_id = referral_id
+        self.status = status
+        super().__init__(f"referral {referral_id} is {status}: no attendance can be recorded for it")

@@ -11,6 +11,7 @@ from uuid import UUID
 
 from referral.domain.actor import Party
 from referral.domain.codes import (
+    AttendanceStatus,
     BarrierCategory,
     CareTeamJoinReason,
     CareTeamLeaveReason,
@@ -134,3 +135,11 @@ class CareTeamMemberRemoved(DomainEvent):
     organisation_id: UUID
     reason_code: CareTeamLeaveReason
     member_until: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class AttendanceRecorded(ReferralEvent):
+    workshop_id: UUID
+    session_id: UUID
+    sitting_on: date
+    attendance: AttendanceStatus

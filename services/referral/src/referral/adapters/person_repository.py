@@ -1,0 +1,144 @@
+"""Persons (the only identity the platform holds) and their care teams in PostgreSQL."""
+
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Row, delete, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from referral.adapters.seen_aggregates import SeenAggregates
+from referral.adapters.tables import care_team_memberships, persons
+from referral.domain.care_team import CareTeam, CareTeamMembership
+from referral.domain.codes import CareTeamJoinReason, CareTeamLeaveReason, OrganisationKind
+from referral.domain.duplicates import DuplicateKey
+from referral.domain.person import (
+    ContactDetails,
+    ContactPreference,
+    Identity,
+    Person,
+    PostalAddress,
+    TrustedPerson,
+)
+
+
+class SqlPersonRepository:
+    def __init__(self, session: AsyncSession, region: str) -> None:
+        self._session = session
+        self._region = region
+
+    async def get(self, person_id: UUID) -> Person | None:
+        row = (
+            await self._session.execute(
+                select(persons).where(persons.c.id == person_id, persons.c.region == self._region)
+            )
+        ).one_or_none()
+        return None if row is None else _person(row)
+
+    async def add(self, person: Person) -> None:
+        key = DuplicateKey.of(person.identity)
+        address = person.contact.postal_address
+        trusted = person.trusted_person
+        await self._session.execute(
+            insert(persons).values(
+                id=person.id,
+                region=self._region,
+                given_names=person.identity.given_names,
+                family_name=person.identity.family_name,
+                birth_date=person.identity.birth_date,
+                duplicate_family_name=key.family_name,
+                duplicate_given_names=key.given_names,
+                phone=person.contact.phone,
+                email=person.contact.email,
+                street=address.street if address else None,
+                postcode=address.postcode if address else None,
+                city=address.city if address else None,
+                address_complement=address.complement if address else None,
+                contact_preference=person.contact_preference.value,
+                trusted_person_name=trusted.name if trusted else None,
+                trusted_person_relationship=trusted.relationship if trusted else None,
+                trusted_person_phone=trusted.phone if trusted else None,
+            )
+        )
+
+    async def with_duplicate_key(self, key: DuplicateKey) -> list[UUID]:
+        query = select(persons.c.id).where(
+            persons.c.region == self._region,
+            persons.c.duplicate_family_name == key.family_name,
+            persons.c.duplicate_given_names == key.given_names,
+            persons.c.birth_date == key.birth_date,
+        )
+        return list((await self._session.execute(query)).scalars())
+
+
+class SqlCareTeamRepository:
+    """Saves a care team whole: its memberships are few, and ended ones change only by being ended."""
+
+    def __init__(self, session: AsyncSession, seen: SeenAggregates) -> None:
+        self._session = session
+        self._seen = seen
+
+    async def get(self, person_id: UUID) -> CareTeam:
+        rows = (
+            await self._session.execute(
+                select(care_team_memberships)
+                .where(care_team_memberships.c.person_id == person_id)
+                .order_by(care_team_memberships.c.position)
+            )
+        ).all()
+        care_team = CareTeam(person_id, tuple(_membership(row) for row in rows))
+        self._seen.add(care_team)
+        return care_team
+
+    async def save(self, care_team: CareTeam) -> None:
+        await self._session.execute(
+            delete(care_team_memberships).where(care_team_memberships.c.person_id == care_team.person_id)
+        )
+        rows = [
+            {
+                "person_id": care_team.person_id,
+                "position": position,
+                "organisation_id": membership.organisation_id,
+                "organisation_kind": membership.organisation_kind.value,
+                "since": membership.since,
+                "until": membership.until,
+                "join_reason": membership.join_reason.value,
+                "leave_reason": membership.leave_reason.value if membership.leave_reason else None,
+                "referral_id": membership.referral_id,
+            }
+            for position, membership in enumerate(care_team.memberships)
+        ]
+        if rows:
+            await self._session.execute(insert(care_team_memberships), rows)
+        self._seen.add(care_team)
+
+
+def _person(row: Row[Any]) -> Person:
+    address = (
+        PostalAddress(row.street, row.postcode, row.city, row.address_complement)
+        if row.street is not None
+        else None
+    )
+    trusted = (
+        TrustedPerson(row.trusted_person_name, row.trusted_person_relationship, row.trusted_person_phone)
+        if row.trusted_person_name is not None
+        else None
+    )
+    return Person(
+        id=row.id,
+        identity=Identity(row.given_names, row.family_name, row.birth_date),
+        contact=ContactDetails(phone=row.phone, email=row.email, postal_address=address),
+        contact_preference=ContactPreference(row.contact_preference),
+        trusted_person=trusted,
+    )
+
+
+def _membership(row: Row[Any]) -> CareTeamMembership:
+    return CareTeamMembership(
+        organisation_id=row.organisation_id,
+        organisation_kind=OrganisationKind(row.organisation_kind),
+        since=row.since,
+        join_reason=CareTeamJoinReason(row.join_reason),
+        referral_id=row.referral_id,
+        until=row.until,
+        leave_reason=CareTeamLeaveReason(row.leave_reason) if row.leave_reason else None,
+    )
