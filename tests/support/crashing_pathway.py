@@ -32,18 +32,18 @@ async def after_commit(event: CloudEvent) -> None:
         die()
 
 
-original_append = getattr(consumers, "append_to_timeline")  # noqa: B009 - patched below
+original_assemble = getattr(consumers, "assemble_event")  # noqa: B009 - patched below
 
 
-async def append_then_die_before_commit(event: Any, timelines: Any, publisher: Any) -> Any:
-    entry = await original_append(event, timelines, publisher)
+async def assemble_then_die_before_commit(event: Any, *dependencies: Any) -> Any:
+    changes = await original_assemble(event, *dependencies)
     if MOMENT == "before-commit" and str(event.event_id) == TRIGGER:
         await asyncio.sleep(AUTO_COMMIT_INTERVAL_SECONDS * 2)
         die()
-    return entry
+    return changes
 
 
-setattr(consumers, "append_to_timeline", append_then_die_before_commit)  # noqa: B010
+setattr(consumers, "assemble_event", assemble_then_die_before_commit)  # noqa: B010
 
 settings = PathwaySettings()
 uvicorn.run(

@@ -8,7 +8,7 @@ from faststream.kafka import KafkaBroker
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from pathway.config import SERVICE_NAME, PathwaySettings
-from pathway.entrypoints.consumers import when_event_received_append_to_timeline
+from pathway.entrypoints.consumers import when_event_received_assemble_the_pathway
 from service_kit.broker import create_broker
 from service_kit.database import create_database_engine, create_session_factory
 from service_kit.dead_letters import DeadLetters
@@ -57,13 +57,13 @@ def bootstrap(settings: PathwaySettings, *, after_commit: AfterCommit | None = N
     topics = settings.topics
     assembler = EventConsumer(
         name=settings.assembler_group,
-        handler=when_event_received_append_to_timeline(settings.region, topics.pathway_timeline),
+        handler=when_event_received_assemble_the_pathway(settings.region, topics.pathway_timeline),
         session_factory=session_factory,
         dead_letters=DeadLetters(producer, metrics),
         metrics=metrics,
         after_commit=after_commit,
     )
-    subscribe(broker, assembler, topics=[topics.referral_events])
+    subscribe(broker, assembler, topics=[topics.referral_events, topics.partner_events])
     relay = OutboxRelay(
         engine,
         producer,

@@ -44,16 +44,18 @@ async def test_a_referral_sent_becomes_a_timeline_entry_once_even_when_redeliver
     assert metric_value(metrics, duplicates) == 1
     assert await pathway_world.entry_ids() == [str(event.id)]
     assert await pathway_world.count(INBOX) == 1
-    assert await pathway_world.count(OUTBOX) == 1
-    appended = await eventually(
-        lambda: read_topic(pathway_world.topics.pathway_timeline), lambda records: len(records) == 1
+    assert await pathway_world.count(OUTBOX) == 2, "the entry, and the stage it opens"
+    published = await eventually(
+        lambda: read_topic(pathway_world.topics.pathway_timeline), lambda records: len(records) == 2
     )
-    timeline_event = from_kafka_record(appended[0].key, appended[0].value, appended[0].headers)
-    assert timeline_event.type == "fr.premiere-marche.timeline.entry_appended"
-    assert timeline_event.subject == event.subject
-    entry = timeline_event.data.model_dump(mode="json")
+    appended, stage_changed = (from_kafka_record(r.key, r.value, r.headers) for r in published)
+    assert appended.type == "fr.premiere-marche.timeline.entry_appended"
+    assert appended.subject == event.subject
+    entry = appended.data.model_dump(mode="json")
     assert entry["original_event"]["id"] == str(event.id)
     assert entry["seq"] == 1
+    assert stage_changed.type == "fr.premiere-marche.pathway.stage_changed"
+    assert stage_changed.data.model_dump(mode="json")["stage"] == "referred"
 
 
 async def test_bad_messages_go_to_the_dead_letter_topic_and_later_events_still_flow(

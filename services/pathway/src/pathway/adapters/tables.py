@@ -1,7 +1,9 @@
 """The pathway service's tables; migrations are generated from this metadata."""
 
 from sqlalchemy import (
+    Boolean,
     Column,
+    Date,
     DateTime,
     Integer,
     MetaData,
@@ -11,8 +13,9 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
     func,
+    text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 from service_kit.messaging_tables import define_inbox_table, define_outbox_table
 
@@ -28,6 +31,10 @@ pathways = Table(
     Column("last_seq", Integer, nullable=False, server_default="0"),
     Column("opened_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("last_activity_at", DateTime(timezone=True)),
+    Column("stage", String(32)),
+    Column("next_session_on", Date),
+    Column("state", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("recomputed_at", DateTime(timezone=True)),
 )
 
 timeline_entries = Table(
@@ -41,6 +48,32 @@ timeline_entries = Table(
     Column("occurred_at", DateTime(timezone=True), nullable=False),
     Column("data", JSONB, nullable=False),
     Column("appended_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("dataschema", String(512), nullable=False),
+    Column("arrived_late", Boolean, nullable=False, server_default=text("false")),
+    Column("retracted_at", DateTime(timezone=True)),
     PrimaryKeyConstraint("person_id", "seq"),
     UniqueConstraint("event_source", "event_id", name="timeline_entries_event_once"),
+)
+
+raised_alerts = Table(
+    "raised_alerts",
+    metadata,
+    Column("person_id", String(64), nullable=False),
+    Column("alert_id", Uuid, nullable=False),
+    Column("kind", String(64), nullable=False),
+    Column("barrier_id", String(64)),
+    Column("triggered_by_source", String(500), nullable=False),
+    Column("triggered_by_id", Uuid, nullable=False),
+    Column("raised_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    PrimaryKeyConstraint("person_id", "alert_id"),
+)
+
+organisations = Table(
+    "organisations",
+    metadata,
+    Column("organisation_id", Uuid, primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("may_emit", ARRAY(String(100)), nullable=False),
+    Column("registered_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )

@@ -1,12 +1,22 @@
-"""Timeline entries leave the service as `timeline.entry_appended` events, through the outbox."""
+"""The pathway's integration events leave the service on the timeline topic, through the outbox:
+`timeline.entry_appended`, `pathway.stage_changed` and `pathway.alert_raised`."""
 
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from event_contracts.catalogue.codes import EntryVisibility, OrganisationKind
-from event_contracts.catalogue.timeline import OriginalEvent, TimelineEntryAppended
+from event_contracts.catalogue.base import EventData, EventReference
+from event_contracts.catalogue.codes import AlertKind, EntryVisibility, OrganisationKind, PathwayStage
+from event_contracts.catalogue.timeline import (
+    OriginalEvent,
+    PathwayAlertRaised,
+    PathwayStageChanged,
+    TimelineEntryAppended,
+)
 from event_contracts.envelope import CloudEvent
+from pathway.domain import timeline
+from pathway.domain.events import AlertRaised, StageChanged
 from pathway.domain.timeline import TimelineEntry
 from service_kit.outbox import add_to_outbox
 
@@ -20,6 +30,10 @@ CARE_TEAM_AUDIENCE = (
     OrganisationKind.SUPPORT_PARTNER,
     OrganisationKind.TRAINING_PROVIDER,
 )
+
+
+def _reference(reference: timeline.EventReference) -> EventReference:
+    return EventReference(source=reference.source, id=reference.event_id)
 
 
 class OutboxTimelinePublisher:
@@ -43,8 +57,28 @@ class OutboxTimelinePublisher:
             ),
             visibility=EntryVisibility.FULL,
             audience=CARE_TEAM_AUDIENCE,
+            arrived_late=entry.arrived_late,
         )
-        event = CloudEvent.build(
-            appended, source=PATHWAY_SOURCE, subject=recorded.person_id, region=self._region
+        await self._add(appended, recorded.person_id)
+
+    async def stage_changed(self, change: StageChanged) -> None:
+        changed = PathwayStageChanged(
+            previous_stage=None if change.previous is None else PathwayStage(change.previous),
+            stage=PathwayStage(change.stage),
+            triggered_by=_reference(change.triggered_by),
+            recomputed=change.recomputed,
         )
+        await self._add(changed, change.person_id)
+
+    async def alert_raised(self, alert: AlertRaised) -> None:
+        raised = PathwayAlertRaised(
+            alert_id=alert.alert_id,
+            kind=AlertKind(alert.kind),
+            barrier_id=None if alert.barrier_id is None else UUID(alert.barrier_id),
+            triggered_by=_reference(alert.triggered_by),
+        )
+        await self._add(raised, alert.person_id)
+
+    async def _add(self, data: EventData, person_id: str) -> None:
+        event = CloudEvent.build(data, source=PATHWAY_SOURCE, subject=person_id, region=self._region)
         await add_to_outbox(self._session, event, topic=self._topic)

@@ -1,13 +1,20 @@
-"""`pathway serve` runs the service; `pathway migrate` brings its database to the latest schema."""
+"""`pathway serve` runs the service; `pathway migrate` brings its database to the latest schema;
+`pathway register-organisation` lets an organisation send events to the assembler."""
 
+import sys
 from collections.abc import Sequence
 
 from pathway.app import create_app
 from pathway.config import SERVICE_NAME, PathwaySettings
+from pathway.entrypoints.register_organisation_command import COMMAND, run_register_organisation
 from service_kit.service_cli import run_service_cli
 
 MIGRATIONS = "pathway:migrations"
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    run_service_cli(SERVICE_NAME, PathwaySettings, create_app, migrations=MIGRATIONS, argv=argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == [COMMAND]:
+        run_register_organisation(arguments[1:])
+        return
+    run_service_cli(SERVICE_NAME, PathwaySettings, create_app, migrations=MIGRATIONS, argv=arguments)

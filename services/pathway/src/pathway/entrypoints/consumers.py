@@ -1,12 +1,16 @@
-"""The pathway service's subscriptions, in one readable list."""
+"""The pathway service's subscriptions, in one readable list: the assembler reads the referral and the
+partner topics and turns every accepted event into the person's timeline and pathway."""
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from event_contracts.envelope import CloudEvent
+from pathway.adapters.organisation_repository import SqlOrganisations
+from pathway.adapters.pathway_repository import SqlPathways
 from pathway.adapters.timeline_publisher import OutboxTimelinePublisher
-from pathway.adapters.timeline_repository import SqlTimelines
+from pathway.domain.errors import RefusedEventError
 from pathway.domain.timeline import RecordedEvent
-from pathway.service.append_to_timeline import append_to_timeline
+from pathway.service.assemble_event import assemble_event
+from service_kit.errors import PermanentError
 from service_kit.event_consumer import EventHandler
 
 
@@ -22,12 +26,16 @@ def recorded(event: CloudEvent) -> RecordedEvent:
     )
 
 
-def when_event_received_append_to_timeline(region: str, timeline_topic: str) -> EventHandler:
+def when_event_received_assemble_the_pathway(region: str, timeline_topic: str) -> EventHandler:
     async def handle(event: CloudEvent, session: AsyncSession) -> None:
-        await append_to_timeline(
-            recorded(event),
-            SqlTimelines(session),
-            OutboxTimelinePublisher(session, region=region, topic=timeline_topic),
-        )
+        try:
+            await assemble_event(
+                recorded(event),
+                SqlPathways(session),
+                SqlOrganisations(session),
+                OutboxTimelinePublisher(session, region=region, topic=timeline_topic),
+            )
+        except RefusedEventError as refused:
+            raise PermanentError(refused.reason, refused.detail) from refused
 
     return handle

@@ -1,17 +1,34 @@
 """What the use cases need from the outside world, implemented by the adapters."""
 
+from collections.abc import Sequence
 from typing import Protocol
 
+from pathway.domain.events import AlertRaised, PathwayEvent, StageChanged
+from pathway.domain.pathway import Pathway
+from pathway.domain.senders import Organisation
 from pathway.domain.timeline import TimelineEntry
 
 
-class Timelines(Protocol):
-    async def last_seq_for_update(self, person_id: str) -> int:
-        """The person's last sequence number, locking the person until the transaction ends."""
+class Pathways(Protocol):
+    async def load_for_update(self, person_id: str) -> Pathway:
+        """The person's pathway with every entry, locking the person until the transaction ends."""
 
-    async def append(self, entry: TimelineEntry) -> None: ...
+    async def save(self, pathway: Pathway, changes: Sequence[PathwayEvent]) -> None:
+        """Store the changes and the state they lead to, in the caller's transaction."""
+
+
+class Organisations(Protocol):
+    async def get(self, organisation_id: str) -> Organisation | None: ...
+
+    async def register(self, organisation: Organisation) -> None:
+        """Add the organisation, or replace its kind and rights if it is already registered."""
 
 
 class TimelinePublisher(Protocol):
-    async def entry_appended(self, entry: TimelineEntry) -> None:
-        """Queue the canonical entry for the timeline topic, in the same transaction."""
+    """Queues integration events for the timeline topic, in the caller's transaction."""
+
+    async def entry_appended(self, entry: TimelineEntry) -> None: ...
+
+    async def stage_changed(self, change: StageChanged) -> None: ...
+
+    async def alert_raised(self, alert: AlertRaised) -> None: ...

@@ -1,0 +1,119 @@
+"""All SQL about pathways: their timeline entries, the alerts raised and the state stored beside them."""
+
+from collections.abc import Sequence
+from uuid import UUID
+
+from sqlalchemy import Row, func, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pathway.adapters.pathway_state_json import state_as_json
+from pathway.adapters.tables import pathways, raised_alerts, timeline_entries
+from pathway.domain.events import AlertRaised, EntryAppended, EntryRetracted, PathwayEvent
+from pathway.domain.pathway import Pathway
+from pathway.domain.timeline import RecordedEvent, TimelineEntry
+
+
+class SqlPathways:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def load_for_update(self, person_id: str) -> Pathway:
+        await self._session.execute(insert(pathways).values(person_id=person_id).on_conflict_do_nothing())
+        await self._session.execute(
+            select(pathways.c.person_id).where(pathways.c.person_id == person_id).with_for_update()
+        )
+        entries = await self._session.execute(
+            select(timeline_entries)
+            .where(timeline_entries.c.person_id == person_id)
+            .order_by(timeline_entries.c.seq)
+        )
+        alerts = await self._session.execute(
+            select(raised_alerts.c.alert_id).where(raised_alerts.c.person_id == person_id)
+        )
+        return Pathway(
+            person_id=person_id,
+            entries=[_entry(row) for row in entries],
+            raised_alerts=frozenset(alerts.scalars()),
+        )
+
+    async def save(self, pathway: Pathway, changes: Sequence[PathwayEvent]) -> None:
+        for change in changes:
+            if isinstance(change, EntryAppended):
+                await self._insert_entry(change.entry)
+            elif isinstance(change, EntryRetracted):
+                await self._session.execute(
+                    timeline_entries.update()
+                    .where(
+                        timeline_entries.c.person_id == change.person_id,
+                        timeline_entries.c.event_source == change.retracted.source,
+                        timeline_entries.c.event_id == change.retracted.event_id,
+                    )
+                    .values(retracted_at=func.now())
+                )
+            elif isinstance(change, AlertRaised):
+                await self._session.execute(
+                    raised_alerts.insert().values(
+                        person_id=change.person_id,
+                        alert_id=change.alert_id,
+                        kind=change.kind,
+                        barrier_id=change.barrier_id,
+                        triggered_by_source=change.triggered_by.source,
+                        triggered_by_id=change.triggered_by.event_id,
+                    )
+                )
+        if changes:
+            await self._store_state(pathway)
+
+    async def _insert_entry(self, entry: TimelineEntry) -> None:
+        event = entry.event
+        await self._session.execute(
+            timeline_entries.insert().values(
+                person_id=event.person_id,
+                seq=entry.seq,
+                event_type=event.event_type,
+                event_source=event.source,
+                event_id=event.event_id,
+                occurred_at=event.occurred_at,
+                dataschema=event.dataschema,
+                data=dict(event.data),
+                arrived_late=entry.arrived_late,
+            )
+        )
+
+    async def _store_state(self, pathway: Pathway) -> None:
+        state = pathway.state
+        await self._session.execute(
+            pathways.update()
+            .where(pathways.c.person_id == pathway.person_id)
+            .values(
+                last_seq=pathway.last_seq,
+                stage=None if state.stage is None else str(state.stage),
+                last_activity_at=state.last_activity_at,
+                next_session_on=state.next_session_on,
+                state=state_as_json(state),
+                recomputed_at=func.now(),
+            )
+        )
+
+
+def _entry(row: Row[tuple[object, ...]]) -> TimelineEntry:
+    values = row._mapping
+    return TimelineEntry(
+        event=RecordedEvent(
+            person_id=str(values["person_id"]),
+            event_type=str(values["event_type"]),
+            source=str(values["event_source"]),
+            event_id=_uuid(values["event_id"]),
+            occurred_at=values["occurred_at"],
+            dataschema=str(values["dataschema"]),
+            data=dict(values["data"]),
+        ),
+        seq=int(values["seq"]),
+        arrived_late=bool(values["arrived_late"]),
+        retracted=values["retracted_at"] is not None,
+    )
+
+
+def _uuid(value: object) -> UUID:
+    return value if isinstance(value, UUID) else UUID(str(value))

@@ -1,0 +1,47 @@
+"""What happened to a pathway when an entry was appended or retracted (domain events)."""
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from pathway.domain.stages import Stage
+from pathway.domain.timeline import EventReference, TimelineEntry
+
+
+@dataclass(frozen=True)
+class EntryAppended:
+    entry: TimelineEntry
+
+    @property
+    def seq(self) -> int:
+        return self.entry.seq
+
+    @property
+    def arrived_late(self) -> bool:
+        return self.entry.arrived_late
+
+
+@dataclass(frozen=True)
+class EntryRetracted:
+    person_id: str
+    retracted: EventReference
+
+
+@dataclass(frozen=True)
+class StageChanged:
+    person_id: str
+    previous: Stage | None
+    stage: Stage
+    triggered_by: EventReference
+    recomputed: bool
+
+
+@dataclass(frozen=True)
+class AlertRaised:
+    person_id: str
+    alert_id: UUID
+    kind: str
+    triggered_by: EventReference
+    barrier_id: str | None = None
+
+
+PathwayEvent = EntryAppended | EntryRetracted | StageChanged | AlertRaised

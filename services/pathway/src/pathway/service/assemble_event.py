@@ -1,0 +1,50 @@
+"""Use case: an accepted event about a person takes its place on their timeline and in their pathway."""
+
+from collections.abc import Sequence
+
+from pathway.domain.events import AlertRaised, EntryAppended, PathwayEvent, StageChanged
+from pathway.domain.pathway_state import PathwayState
+from pathway.domain.senders import (
+    TRUSTED_SOURCES,
+    organisation_id_from_source,
+    refuse_unless_organisation_may_emit,
+    refuse_what_only_the_pathway_emits,
+)
+from pathway.domain.timeline import RecordedEvent
+from pathway.service.ports import Organisations, Pathways, TimelinePublisher
+
+
+async def assemble_event(
+    event: RecordedEvent,
+    pathways: Pathways,
+    organisations: Organisations,
+    publisher: TimelinePublisher,
+) -> list[PathwayEvent]:
+    """Raise `RefusedEventError` when the sender may not say this about this person."""
+    refuse_what_only_the_pathway_emits(event.name)
+    pathway = await pathways.load_for_update(event.person_id)
+    if pathway.entry_for(event.reference) is not None:
+        return []
+    await check_sender(event, pathway.state, organisations)
+    changes = pathway.record(event)
+    await pathways.save(pathway, changes)
+    await publish(changes, publisher)
+    return changes
+
+
+async def check_sender(event: RecordedEvent, state: PathwayState, organisations: Organisations) -> None:
+    if event.source in TRUSTED_SOURCES:
+        return
+    organisation_id = organisation_id_from_source(event.source)
+    organisation = await organisations.get(organisation_id)
+    refuse_unless_organisation_may_emit(event.name, organisation_id, organisation, state)
+
+
+async def publish(changes: Sequence[PathwayEvent], publisher: TimelinePublisher) -> None:
+    for change in changes:
+        if isinstance(change, EntryAppended):
+            await publisher.entry_appended(change.entry)
+        elif isinstance(change, StageChanged):
+            await publisher.stage_changed(change)
+        elif isinstance(change, AlertRaised):
+            await publisher.alert_raised(change)

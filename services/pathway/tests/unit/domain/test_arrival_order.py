@@ -1,0 +1,79 @@
+"""Whatever order a pathway's events arrive in, it ends in the same state: late events take their place."""
+
+from uuid import uuid4
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pathway.domain.pathway import Pathway
+
+BARRIERS = (uuid4(), uuid4())
+BUILDERS = {
+    "referral_sent": lambda events, day: events.referral_sent(day),
+    "referral_accepted": lambda events, day: events.referral_accepted(day),
+    "referral_rejected": lambda events, day: events.referral_rejected(day),
+    "referral_scheduled": lambda events, day: events.referral_scheduled(day),
+    "referral_started": lambda events, day: events.referral_started(day),
+    "referral_paused": lambda events, day: events.referral_paused(day),
+    "referral_resumed": lambda events, day: events.referral_resumed(day),
+    "referral_completed": lambda events, day: events.referral_completed(day),
+    "member_added": lambda events, day: events.member_added(day),
+    "member_removed": lambda events, day: events.member_removed(day),
+    "first_barrier_identified": lambda events, day: events.barrier_identified(day, BARRIERS[0]),
+    "second_barrier_identified": lambda events, day: events.barrier_identified(day, BARRIERS[1]),
+    "first_barrier_action_started": lambda events, day: events.barrier_action_started(day, BARRIERS[0]),
+    "first_barrier_lifted": lambda events, day: events.barrier_lifted(day, BARRIERS[0]),
+    "second_barrier_persisting": lambda events, day: events.barrier_persisting(day, BARRIERS[1]),
+    "training_entered": lambda events, day: events.training_entered(day),
+    "training_abandoned": lambda events, day: events.training_abandoned(day),
+    "employment_started": lambda events, day: events.employment_started(day),
+    "employment_ended": lambda events, day: events.employment_ended(day),
+}
+histories = st.lists(st.sampled_from(sorted(BUILDERS)), min_size=1, max_size=14)
+fixture_once = settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+
+
+def arrived(events_in_arrival_order, person_id) -> Pathway:
+    pathway = Pathway(person_id=str(person_id))
+    for event in events_in_arrival_order:
+        pathway.record(event)
+    return pathway
+
+
+@fixture_once
+@given(history=histories, data=st.data())
+def test_any_arrival_order_leads_to_the_same_state(events, history, data) -> None:
+    occurred = [BUILDERS[name](events, day) for day, name in enumerate(history)]
+    arrival = data.draw(st.permutations(occurred))
+
+    in_order = arrived(occurred, events.person_id)
+    shuffled = arrived(arrival, events.person_id)
+
+    assert shuffled.state == in_order.state
+    assert [entry.seq for entry in shuffled.entries] == list(range(1, len(occurred) + 1))
+    late = [entry.arrived_late for entry in shuffled.entries]
+    assert late == [
+        any(other.occurred_at > event.occurred_at for other in arrival[:position])
+        for position, event in enumerate(arrival)
+    ]
+
+
+@fixture_once
+@given(history=histories, data=st.data())
+def test_retracting_events_leads_to_the_state_of_never_having_received_them(events, history, data) -> None:
+    occurred = [BUILDERS[name](events, day) for day, name in enumerate(history)]
+    retracted = data.draw(st.sets(st.sampled_from(range(len(occurred)))))
+    kept = [event for position, event in enumerate(occurred) if position not in retracted]
+    retractions = [
+        events.retraction(len(occurred) + position, of=occurred[position]) for position in retracted
+    ]
+
+    pathway = arrived([*data.draw(st.permutations(occurred)), *retractions], events.person_id)
+    never_retracted = arrived(kept, events.person_id).state
+
+    assert (pathway.state.stage, pathway.state.barriers, pathway.state.care_team) == (
+        never_retracted.stage,
+        never_retracted.barriers,
+        never_retracted.care_team,
+    )
+    assert pathway.state.next_session == never_retracted.next_session
