@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
+from referral_api import ReferralApi
 from referral_world import ReferralDatabase, a_person
 
 from referral.domain.person import Person
@@ -74,3 +75,12 @@ async def referral_database(database_url: str) -> AsyncIterator[ReferralDatabase
         yield ReferralDatabase(url, engine, create_session_factory(engine))
     finally:
         await engine.dispose()
+
+
+@pytest.fixture
+async def referral_api(referral_database: ReferralDatabase) -> AsyncIterator[ReferralApi]:
+    api = ReferralApi(referral_database)
+    try:
+        yield api
+    finally:
+        await api.close()

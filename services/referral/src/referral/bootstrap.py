@@ -1,30 +1,101 @@
-"""The only place that wires settings → engine (→ broker and outbox relay, once referral has events)."""
+"""The only place that wires settings → engine → units of work → producer, outbox relay and jobs."""
 
-from dataclasses import dataclass
+import asyncio
+import contextlib
+from collections.abc import Coroutine
+from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+import structlog
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from referral.config import ReferralSettings
-from service_kit.database import create_database_engine
+from referral.adapters.sql_unit_of_work import SqlUnitOfWork
+from referral.config import SERVICE_NAME, ReferralSettings
+from referral.entrypoints.scheduled_jobs import expire_due_referrals_forever
+from service_kit.database import create_database_engine, create_session_factory
 from service_kit.metrics import ServiceMetrics
+from service_kit.outbox_relay import OutboxRelay
+from service_kit.producer import EventProducer
+
+PRODUCER_RETRY_SECONDS = 2.0
+
+_log = structlog.get_logger(__name__)
 
 
 @dataclass
 class ReferralService:
     settings: ReferralSettings
     engine: AsyncEngine
+    session_factory: async_sessionmaker[AsyncSession]
+    producer: EventProducer
+    relay: OutboxRelay
     metrics: ServiceMetrics
+    _tasks: list[asyncio.Task[None]] = field(default_factory=list, init=False)
+
+    def unit_of_work(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(
+            self.session_factory,
+            region=self.settings.region,
+            events_topic=self.settings.topics.referral_events,
+        )
 
     async def start(self) -> None:
-        """Nothing to start until the service consumes or publishes events."""
+        """Starts in the background, so that the API answers while the broker is still unreachable."""
+        self._spawn(self._relay_once_the_producer_starts(), "outbox-relay")
+        self._spawn(
+            expire_due_referrals_forever(
+                self.unit_of_work,
+                self.settings.answer_clock,
+                batch_size=self.settings.expiry_batch_size,
+                interval_seconds=self.settings.expiry_interval_seconds,
+            ),
+            "referral-expiry",
+        )
 
     async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+        await self.producer.stop()
         await self.engine.dispose()
+
+    async def kafka_reachable(self) -> bool:
+        return await self.producer.is_reachable()
+
+    def _spawn(self, job: Coroutine[Any, Any, None], name: str) -> None:
+        self._tasks.append(asyncio.create_task(job, name=name))
+
+    async def _relay_once_the_producer_starts(self) -> None:
+        while True:
+            try:
+                await self.producer.start()
+                break
+            except Exception as error:
+                _log.warning("the producer cannot reach Kafka; retrying", error_class=type(error).__name__)
+                await self.producer.stop()
+                await asyncio.sleep(PRODUCER_RETRY_SECONDS)
+        await self.relay.run()
 
 
 def bootstrap(settings: ReferralSettings) -> ReferralService:
+    metrics = ServiceMetrics()
+    engine = create_database_engine(settings.database_url)
+    producer = EventProducer(settings.kafka_bootstrap_servers, client_id=f"{SERVICE_NAME}-{settings.region}")
+    relay = OutboxRelay(
+        engine,
+        producer,
+        metrics,
+        batch_size=settings.outbox_batch_size,
+        poll_interval_seconds=settings.outbox_poll_interval_seconds,
+    )
     return ReferralService(
         settings=settings,
-        engine=create_database_engine(settings.database_url),
-        metrics=ServiceMetrics(),
+        engine=engine,
+        session_factory=create_session_factory(engine),
+        producer=producer,
+        relay=relay,
+        metrics=metrics,
     )

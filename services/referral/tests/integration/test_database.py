@@ -8,6 +8,7 @@ from alembic.migration import MigrationContext
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from devstack.eventually import eventually
 from referral.adapters.tables import metadata
 from referral.app import create_app
 from referral.config import ReferralSettings
@@ -49,11 +50,16 @@ async def test_the_migrated_schema_is_exactly_the_tables_module(database_url: st
     assert drift == []
 
 
-async def test_the_service_is_ready_once_its_database_answers(database_url: str, asgi_get: AsgiGet) -> None:
-    app = create_app(ReferralSettings(database_url=database_url))
+async def test_the_service_is_ready_once_its_database_and_the_broker_answer(
+    database_url: str, kafka_bootstrap_servers: str, asgi_get: AsgiGet
+) -> None:
+    settings = ReferralSettings(database_url=database_url, kafka_bootstrap_servers=kafka_bootstrap_servers)
+    app = create_app(settings)
 
     async with app.router.lifespan_context(app):
-        status, body = await asgi_get(app, "/health/ready")
+        status, body = await eventually(
+            lambda: asgi_get(app, "/health/ready"), lambda answer: answer[0] == 200
+        )
 
     assert status == 200
-    assert json.loads(body) == {"status": "ready", "checks": {"database": "ok"}}
+    assert json.loads(body) == {"status": "ready", "checks": {"database": "ok", "kafka": "ok"}}

@@ -50,3 +50,23 @@ def test_a_region_must_be_a_slug(monkeypatch: pytest.MonkeyPatch) -> None:
 
     with pytest.raises(ValidationError, match="region"):
         ReferralSettings()
+
+
+def test_production_refuses_the_development_internal_service_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(f"{PREFIX}ENVIRONMENT", "production")
+
+    with pytest.raises(ValidationError, match="internal_service_token"):
+        ReferralSettings()
+
+
+def test_production_accepts_a_real_internal_service_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(f"{PREFIX}ENVIRONMENT", "production")
+    monkeypatch.setenv(f"{PREFIX}INTERNAL_SERVICE_TOKEN", "k3R9-a-real-one")
+
+    assert ReferralSettings().internal_service_token.get_secret_value() == "k3R9-a-real-one"
+
+
+def test_the_answer_clock_is_the_regions(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(f"{PREFIX}ANSWER_EXPIRES_AFTER_DAYS", "21")
+
+    assert ReferralSettings().answer_clock.expires_after_days == 21

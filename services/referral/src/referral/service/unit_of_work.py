@@ -71,10 +71,23 @@ class ContactAccessLog(Protocol):
 
 
 class UnitOfWork(Protocol):
-    referrals: ReferralRepository
-    persons: PersonRepository
-    care_teams: CareTeamRepository
-    workshops: WorkshopRepository
-    organisations: OrganisationRepository
-    attendances: AttendanceRepository
-    contact_accesses: ContactAccessLog
+    @property
+    def referrals(self) -> ReferralRepository: ...
+
+    @property
+    def persons(self) -> PersonRepository: ...
+
+    @property
+    def care_teams(self) -> CareTeamRepository: ...
+
+    @property
+    def workshops(self) -> WorkshopRepository: ...
+
+    @property
+    def organisations(self) -> OrganisationRepository: ...
+
+    @property
+    def attendances(self) -> AttendanceRepository: ...
+
+    @property
+    def contact_accesses(self) -> ContactAccessLog: ...
