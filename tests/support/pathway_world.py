@@ -1,8 +1,12 @@
 """The pathway service on a region, topics and a database of its own, with what tests need around it."""
 
+import asyncio
+import subprocess
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from aiokafka import AIOKafkaProducer
 from service_process import ServiceProcess
@@ -54,6 +58,30 @@ class PathwayWorld:
                 )
         finally:
             await producer.stop()
+
+    async def publish_from_partners(self, events: list[CloudEvent]) -> None:
+        await self.publish(events, topic=self.topics.partner_events)
+
+    async def register_organisation(self, organisation_id: str, kind: str, may_emit: Sequence[str]) -> None:
+        """Through the real command line, as a regional admin would."""
+        command = [sys.executable, "-m", "pathway", "register-organisation", "--id", organisation_id]
+        command += ["--kind", kind, "--may-emit", *may_emit]
+        await asyncio.to_thread(subprocess.run, command, env=self.env, check=True, capture_output=True)
+
+    async def timeline(self, person_id: object) -> list[tuple[str, int, bool, bool]]:
+        """(event name, seq, arrived late, retracted) in order of occurrence."""
+        rows = await self.rows(
+            "SELECT event_type, seq, arrived_late, retracted_at IS NOT NULL FROM timeline_entries "
+            f"WHERE person_id = '{person_id}' ORDER BY occurred_at, seq"
+        )
+        return [
+            (str(kind).removeprefix("fr.premiere-marche."), cast(int, seq), bool(late), bool(retracted))
+            for kind, seq, late, retracted in rows
+        ]
+
+    async def stage(self, person_id: object) -> object:
+        rows = await self.rows(f"SELECT stage FROM pathways WHERE person_id = '{person_id}'")
+        return rows[0][0] if rows else None
 
     async def count(self, query: str) -> int:
         async with self.engine.connect() as connection:
