@@ -100,13 +100,16 @@ class Partner:
 @dataclass
 class ReferralApi:
     db: ReferralDatabase
+    kafka_bootstrap_servers: str = "127.0.0.1:1"
     service: ReferralService = field(init=False)
     app: FastAPI = field(init=False)
 
     def __post_init__(self) -> None:
         settings = ReferralSettings(
             database_url=self.db.url,
-            kafka_bootstrap_servers="127.0.0.1:1",
+            kafka_bootstrap_servers=self.kafka_bootstrap_servers,
+            region=self.db.region,
+            outbox_poll_interval_seconds=0.2,
             internal_service_token=INTERNAL_TOKEN,  # type: ignore[arg-type]
             max_body_bytes=4096,
         )

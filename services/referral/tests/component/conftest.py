@@ -1,0 +1,33 @@
+import asyncio
+from collections.abc import AsyncIterator
+from uuid import uuid4
+
+import pytest
+from aiokafka.admin import AIOKafkaAdminClient
+from referral_api import ReferralApi
+from referral_world import ReferralDatabase
+
+from service_kit.provisioning import provision_region_topics, region_topic_names
+
+
+@pytest.fixture
+async def running_referral_api(
+    referral_database: ReferralDatabase, kafka_bootstrap_servers: str
+) -> AsyncIterator[ReferralApi]:
+    """The app with its outbox relay running against real Kafka, in a region of its own."""
+    region = f"test-{uuid4().hex[:12]}"
+    await provision_region_topics(kafka_bootstrap_servers, region, partitions=3)
+    referral_database.region = region
+    api = ReferralApi(referral_database, kafka_bootstrap_servers=kafka_bootstrap_servers)
+    try:
+        async with api.app.router.lifespan_context(api.app):
+            yield api
+    finally:
+        await api.close()
+        admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap_servers)
+        await admin.start()
+        try:
+            await admin.delete_topics(region_topic_names(region))
+        finally:
+            await admin.close()
+        await asyncio.sleep(0)
