@@ -10,6 +10,7 @@ import pytest
 from event_contracts.catalogue import partner, referral
 from event_contracts.catalogue.base import EventData, EventReference
 from event_contracts.catalogue.codes import (
+    AttendanceStatus,
     BarrierCategory,
     BarrierSeverity,
     CareTeamJoinReason,
@@ -159,6 +160,18 @@ class PathwayEvents:
                 referral_id=self.referral_id,
                 cancelled_by=ReferralParty.OPERATOR,
                 cancelling_organisation_id=self.operator,
+            ),
+            day,
+        )
+
+    def attendance(self, day: float, status: str) -> Any:
+        return self._from_referral_service(
+            referral.WorkshopAttendanceRecorded(
+                referral_id=self.referral_id,
+                workshop_id=self.workshop_id,
+                session_id=self.session_id,
+                sitting_on=(DAY_ONE + timedelta(days=day)).date(),
+                attendance=AttendanceStatus(status),
             ),
             day,
         )

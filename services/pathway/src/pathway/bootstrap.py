@@ -8,6 +8,7 @@ from faststream.kafka import KafkaBroker
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from pathway.config import SERVICE_NAME, PathwaySettings
+from pathway.entrypoints.alert_sweeper import AlertSweeper
 from pathway.entrypoints.consumers import when_event_received_assemble_the_pathway
 from service_kit.broker import create_broker
 from service_kit.database import create_database_engine, create_session_factory
@@ -29,19 +30,23 @@ class PathwayService:
     relay: OutboxRelay
     metrics: ServiceMetrics
     assembler: EventConsumer
-    _relay_task: asyncio.Task[None] | None = field(default=None, init=False)
+    alert_sweeper: AlertSweeper
+    _background: list[asyncio.Task[None]] = field(default_factory=list, init=False)
 
     async def start(self) -> None:
         await self.producer.start()
-        self._relay_task = asyncio.create_task(self.relay.run(), name="outbox-relay")
+        self._background = [
+            asyncio.create_task(self.relay.run(), name="outbox-relay"),
+            asyncio.create_task(self.alert_sweeper.run(), name="alert-sweeper"),
+        ]
         await self.broker.start()
 
     async def stop(self) -> None:
         await self.broker.stop()
-        if self._relay_task is not None:
-            self._relay_task.cancel()
+        for task in self._background:
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._relay_task
+                await task
         await self.producer.stop()
         await self.engine.dispose()
 
@@ -71,6 +76,13 @@ def bootstrap(settings: PathwaySettings, *, after_commit: AfterCommit | None = N
         batch_size=settings.outbox_batch_size,
         poll_interval_seconds=settings.outbox_poll_interval_seconds,
     )
+    alert_sweeper = AlertSweeper(
+        session_factory,
+        region=settings.region,
+        timeline_topic=topics.pathway_timeline,
+        interval_seconds=settings.alert_sweep_interval_seconds,
+        batch_size=settings.alert_sweep_batch_size,
+    )
     return PathwayService(
         settings=settings,
         engine=engine,
@@ -80,4 +92,5 @@ def bootstrap(settings: PathwaySettings, *, after_commit: AfterCommit | None = N
         relay=relay,
         metrics=metrics,
         assembler=assembler,
+        alert_sweeper=alert_sweeper,
     )

@@ -1,5 +1,6 @@
 """Settings of the pathway service, read from `PATHWAY_*` environment variables."""
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from service_kit.settings import ServiceSettings
@@ -12,6 +13,8 @@ class PathwaySettings(ServiceSettings):
 
     http_port: int = 8002
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:15432/pathway"
+    alert_sweep_interval_seconds: float = Field(default=60.0, gt=0)
+    alert_sweep_batch_size: int = Field(default=100, ge=1, le=10_000)
 
     @property
     def assembler_group(self) -> str:

@@ -149,3 +149,6 @@ def test_every_pathway_subscriber_names_its_group_and_acknowledges_only_after_co
     for subscriber in subscribers:
         assert subscriber.ack_policy is AckPolicy.MANUAL
     assert service.assembler.name == "grand-est.pathway.assembler"
+    assert [(subscriber.group_id, sorted(subscriber.topic_names)) for subscriber in subscribers] == [
+        ("grand-est.pathway.assembler", ["grand-est.partner.events.v1", "grand-est.referral.events.v1"])
+    ]

@@ -1,5 +1,6 @@
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from uuid import uuid4
 
 import pytest
@@ -86,3 +87,22 @@ async def test_registering_an_organisation_again_replaces_its_kind_and_rights(en
 
     assert found == Organisation(organisation_id, "support_partner", ("barrier.*", "training.entered"))
     assert unknown is None
+
+
+async def test_pathways_are_found_when_their_next_time_based_alert_falls_due(
+    engine: AsyncEngine, events
+) -> None:
+    sessions = create_session_factory(engine)
+    async with sessions() as session, session.begin():
+        pathways = SqlPathways(session)
+        pathway = await pathways.load_for_update(str(events.person_id))
+        await pathways.save(pathway, pathway.record(events.referral_sent(0)))
+    due_at = pathway.next_alert_due_at
+    assert due_at is not None
+
+    async with sessions() as session, session.begin():
+        before = await SqlPathways(session).with_alerts_due(due_at - timedelta(seconds=1), limit=10)
+        at = await SqlPathways(session).with_alerts_due(due_at, limit=10)
+
+    assert before == []
+    assert at == [str(events.person_id)]

@@ -1,6 +1,7 @@
 """All SQL about pathways: their timeline entries, the alerts raised and the state stored beside them."""
 
 from collections.abc import Sequence
+from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy import Row, func, select
@@ -37,6 +38,17 @@ class SqlPathways:
             raised_alerts=frozenset(alerts.scalars()),
         )
 
+    async def with_alerts_due(self, now: datetime, limit: int) -> list[str]:
+        """Persons whose next time-based alert is due, skipping those another instance is handling."""
+        query = (
+            select(pathways.c.person_id)
+            .where(pathways.c.next_alert_due_at <= now)
+            .order_by(pathways.c.next_alert_due_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return list((await self._session.execute(query)).scalars())
+
     async def save(self, pathway: Pathway, changes: Sequence[PathwayEvent]) -> None:
         for change in changes:
             if isinstance(change, EntryAppended):
@@ -52,18 +64,19 @@ class SqlPathways:
                     .values(retracted_at=func.now())
                 )
             elif isinstance(change, AlertRaised):
+                trigger = change.triggered_by
                 await self._session.execute(
                     raised_alerts.insert().values(
                         person_id=change.person_id,
                         alert_id=change.alert_id,
                         kind=change.kind,
                         barrier_id=change.barrier_id,
-                        triggered_by_source=change.triggered_by.source,
-                        triggered_by_id=change.triggered_by.event_id,
+                        referral_id=change.referral_id,
+                        triggered_by_source=trigger.source if trigger else None,
+                        triggered_by_id=trigger.event_id if trigger else None,
                     )
                 )
-        if changes:
-            await self._store_state(pathway)
+        await self._store_state(pathway)
 
     async def _insert_entry(self, entry: TimelineEntry) -> None:
         event = entry.event
@@ -93,6 +106,7 @@ class SqlPathways:
                 next_session_on=state.next_session_on,
                 state=state_as_json(state),
                 recomputed_at=func.now(),
+                next_alert_due_at=pathway.next_alert_due_at,
             )
         )
 

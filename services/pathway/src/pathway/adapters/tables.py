@@ -5,6 +5,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Index,
     Integer,
     MetaData,
     PrimaryKeyConstraint,
@@ -35,6 +36,8 @@ pathways = Table(
     Column("next_session_on", Date),
     Column("state", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
     Column("recomputed_at", DateTime(timezone=True)),
+    Column("next_alert_due_at", DateTime(timezone=True)),
+    Index("pathways_alert_due", "next_alert_due_at", postgresql_where=text("next_alert_due_at IS NOT NULL")),
 )
 
 timeline_entries = Table(
@@ -62,8 +65,9 @@ raised_alerts = Table(
     Column("alert_id", Uuid, nullable=False),
     Column("kind", String(64), nullable=False),
     Column("barrier_id", String(64)),
-    Column("triggered_by_source", String(500), nullable=False),
-    Column("triggered_by_id", Uuid, nullable=False),
+    Column("referral_id", String(64)),
+    Column("triggered_by_source", String(500)),
+    Column("triggered_by_id", Uuid),
     Column("raised_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     PrimaryKeyConstraint("person_id", "alert_id"),
 )

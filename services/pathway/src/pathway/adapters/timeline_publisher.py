@@ -75,7 +75,8 @@ class OutboxTimelinePublisher:
             alert_id=alert.alert_id,
             kind=AlertKind(alert.kind),
             barrier_id=None if alert.barrier_id is None else UUID(alert.barrier_id),
-            triggered_by=_reference(alert.triggered_by),
+            referral_id=None if alert.referral_id is None else UUID(alert.referral_id),
+            triggered_by=None if alert.triggered_by is None else _reference(alert.triggered_by),
         )
         await self._add(raised, alert.person_id)
 

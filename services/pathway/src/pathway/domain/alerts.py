@@ -1,38 +1,78 @@
-"""Alerts derived when an entry is appended: a blocking barrier warns the care team once per barrier."""
+"""Alerts derived when an entry is appended: a blocking barrier, or two absences in a row at the
+workshop. Each situation has one alert id, which is what makes it raised once."""
 
+from collections.abc import Mapping
+from datetime import date
 from uuid import NAMESPACE_URL, UUID, uuid5
 
+from pathway.domain import event_types as types
 from pathway.domain.events import AlertRaised
 from pathway.domain.pathway_state import PathwayState
 from pathway.domain.timeline import RecordedEvent
 
 BLOCKING_BARRIER = "blocking_barrier"
+TWO_CONSECUTIVE_ABSENCES = "two_consecutive_absences"
+ABSENT, EXCUSED = "absent", "excused"
 _ALERT_NAMESPACE = uuid5(NAMESPACE_URL, "https://premiere-marche.fr/pathway/alerts")
 
 
 def alert_id(person_id: str, kind: str, about: str) -> UUID:
-    """The same situation always gets the same id, which is what makes an alert raised once."""
     return uuid5(_ALERT_NAMESPACE, f"{person_id}/{kind}/{about}")
 
 
 def alerts_revealed_by(
     event: RecordedEvent, state: PathwayState, already_raised: frozenset[UUID]
 ) -> list[AlertRaised]:
+    candidates = [*_blocking_barrier(event, state), *_consecutive_absences(event, state)]
+    return [alert for alert in candidates if alert.alert_id not in already_raised]
+
+
+def _blocking_barrier(event: RecordedEvent, state: PathwayState) -> list[AlertRaised]:
     barrier_id = event.data.get("barrier_id")
-    if barrier_id is None:
-        return []
-    barrier = state.barriers.get(str(barrier_id))
+    barrier = None if barrier_id is None else state.barriers.get(str(barrier_id))
     if barrier is None or not barrier.stands_in_the_way:
-        return []
-    raised = alert_id(event.person_id, BLOCKING_BARRIER, str(barrier_id))
-    if raised in already_raised:
         return []
     return [
         AlertRaised(
             person_id=event.person_id,
-            alert_id=raised,
+            alert_id=alert_id(event.person_id, BLOCKING_BARRIER, str(barrier_id)),
             kind=BLOCKING_BARRIER,
             triggered_by=event.reference,
             barrier_id=str(barrier_id),
         )
     ]
+
+
+def _consecutive_absences(event: RecordedEvent, state: PathwayState) -> list[AlertRaised]:
+    referral_id, sitting_on = event.data.get("referral_id"), event.data.get("sitting_on")
+    if event.name != types.WORKSHOP_ATTENDANCE_RECORDED or referral_id is None or sitting_on is None:
+        return []
+    run = absence_run_through(state.attendance.get(str(referral_id), {}), date.fromisoformat(str(sitting_on)))
+    if len(run) < 2:
+        return []
+    return [
+        AlertRaised(
+            person_id=event.person_id,
+            # One alert per run of absences, however long it grows.
+            alert_id=alert_id(event.person_id, TWO_CONSECUTIVE_ABSENCES, f"{referral_id}/{run[0]}"),
+            kind=TWO_CONSECUTIVE_ABSENCES,
+            triggered_by=event.reference,
+            referral_id=str(referral_id),
+        )
+    ]
+
+
+def absence_run_through(sittings: Mapping[date, str], sitting_on: date) -> list[date]:
+    """The unbroken run of absent sittings that includes `sitting_on`; excused sittings neither count
+    nor break it, a sitting attended ends it."""
+    run: list[date] = []
+    for day in sorted(sittings):
+        if sittings[day] == EXCUSED:
+            continue
+        if sittings[day] != ABSENT:
+            if sitting_on in run:
+                return run
+            run = []
+            continue
+        run.append(day)
+    return run if sitting_on in run else []

@@ -11,6 +11,7 @@ def event_name(event_type: str) -> str:
 
 
 REFERRAL_SENT: Final = "referral.sent"
+REFERRAL_UNDER_REVIEW: Final = "referral.under_review"
 REFERRAL_ACCEPTED: Final = "referral.accepted"
 REFERRAL_SCHEDULED: Final = "referral.scheduled"
 REFERRAL_STARTED: Final = "referral.started"
@@ -26,6 +27,17 @@ REFERRAL_ENDINGS: Final = frozenset(
         "referral.dropped_out",
     }
 )
+REFERRAL_ANSWERS: Final = frozenset(
+    {
+        REFERRAL_UNDER_REVIEW,
+        REFERRAL_ACCEPTED,
+        "referral.rejected",
+        "referral.expired",
+        "referral.withdrawn",
+        "referral.cancelled",
+    }
+)
+WORKSHOP_ATTENDANCE_RECORDED: Final = "workshop.attendance_recorded"
 CARE_TEAM_MEMBER_ADDED: Final = "care_team.member_added"
 CARE_TEAM_MEMBER_REMOVED: Final = "care_team.member_removed"
 

@@ -40,8 +40,10 @@ class AlertRaised:
     person_id: str
     alert_id: UUID
     kind: str
-    triggered_by: EventReference
+    triggered_by: EventReference | None
+    """Absent when only time passing revealed the situation."""
     barrier_id: str | None = None
+    referral_id: str | None = None
 
 
 PathwayEvent = EntryAppended | EntryRetracted | StageChanged | AlertRaised

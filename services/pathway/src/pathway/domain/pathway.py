@@ -4,12 +4,14 @@ Timelines are small, so recomputing from every visible entry is cheap, and it ma
 retractions correct by construction instead of by patching the state."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from uuid import UUID
 
 from pathway.domain.alerts import alerts_revealed_by
+from pathway.domain.alerts_due import DueAlert, pending, time_based_alerts
 from pathway.domain.errors import RefusalReason, RefusedEventError
 from pathway.domain.event_types import EVENT_RETRACTED
-from pathway.domain.events import EntryAppended, EntryRetracted, PathwayEvent, StageChanged
+from pathway.domain.events import AlertRaised, EntryAppended, EntryRetracted, PathwayEvent, StageChanged
 from pathway.domain.pathway_state import PathwayState, fold
 from pathway.domain.timeline import EventReference, RecordedEvent, TimelineEntry, retracted_reference
 
@@ -27,6 +29,23 @@ class Pathway:
     @property
     def state(self) -> PathwayState:
         return fold(self.entries)
+
+    @property
+    def next_alert_due_at(self) -> datetime | None:
+        """When time passing will next raise an alert, if nothing happens before."""
+        return min((alert.due_at for alert in self._pending_time_based_alerts()), default=None)
+
+    def raise_alerts_due(self, now: datetime) -> list[PathwayEvent]:
+        due: list[AlertRaised] = [
+            pending_alert.alert
+            for pending_alert in self._pending_time_based_alerts()
+            if pending_alert.due_at <= now
+        ]
+        self.raised_alerts |= {alert.alert_id for alert in due}
+        return list(due)
+
+    def _pending_time_based_alerts(self) -> list[DueAlert]:
+        return pending(time_based_alerts(self.person_id, self.state), self.raised_alerts)
 
     def entry_for(self, reference: EventReference) -> TimelineEntry | None:
         return next((entry for entry in self.entries if entry.event.reference == reference), None)

@@ -48,6 +48,10 @@ class PathwayState:
     """Active members: organisation id → organisation kind."""
     last_activity_at: datetime | None = None
     next_session: ScheduledSession | None = None
+    awaiting_answer: Mapping[str, date] = field(default_factory=dict)
+    """Referrals sent and not yet answered: referral id → day the operator is reminded."""
+    attendance: Mapping[str, Mapping[date, str]] = field(default_factory=dict)
+    """Referral id → sitting day → present, absent or excused."""
 
     @property
     def next_session_on(self) -> date | None:
@@ -79,6 +83,8 @@ def _apply(state: PathwayState, entry: TimelineEntry) -> PathwayState:
         care_team=_care_team_after(state.care_team, name, data),
         last_activity_at=last_activity_at,
         next_session=_next_session_after(state.next_session, name, data),
+        awaiting_answer=_awaiting_answer_after(state.awaiting_answer, name, data),
+        attendance=_attendance_after(state.attendance, name, data),
     )
 
 
@@ -139,3 +145,28 @@ def _next_session_after(
     if session is not None and name.startswith("referral.") and referral_id == session.referral_id:
         return None
     return session
+
+
+def _awaiting_answer_after(
+    awaiting: Mapping[str, date], name: str, data: Mapping[str, object]
+) -> Mapping[str, date]:
+    referral_id = _text(data, "referral_id")
+    reminder_due_on = _text(data, "reminder_due_on")
+    if referral_id is None:
+        return awaiting
+    if name == types.REFERRAL_SENT and reminder_due_on is not None:
+        return {**awaiting, referral_id: date.fromisoformat(reminder_due_on)}
+    if name in types.REFERRAL_ANSWERS:
+        return {referral: due for referral, due in awaiting.items() if referral != referral_id}
+    return awaiting
+
+
+def _attendance_after(
+    attendance: Mapping[str, Mapping[date, str]], name: str, data: Mapping[str, object]
+) -> Mapping[str, Mapping[date, str]]:
+    referral_id, sitting_on = _text(data, "referral_id"), _text(data, "sitting_on")
+    status = _text(data, "attendance")
+    if name != types.WORKSHOP_ATTENDANCE_RECORDED or not (referral_id and sitting_on and status):
+        return attendance
+    sittings = {**attendance.get(referral_id, {}), date.fromisoformat(sitting_on): status}
+    return {**attendance, referral_id: sittings}

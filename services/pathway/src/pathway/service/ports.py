@@ -1,6 +1,7 @@
 """What the use cases need from the outside world, implemented by the adapters."""
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol
 
 from pathway.domain.events import AlertRaised, PathwayEvent, StageChanged
@@ -12,6 +13,9 @@ from pathway.domain.timeline import TimelineEntry
 class Pathways(Protocol):
     async def load_for_update(self, person_id: str) -> Pathway:
         """The person's pathway with every entry, locking the person until the transaction ends."""
+
+    async def with_alerts_due(self, now: datetime, limit: int) -> list[str]:
+        """Persons whose next time-based alert is due at `now`, locked until the transaction ends."""
 
     async def save(self, pathway: Pathway, changes: Sequence[PathwayEvent]) -> None:
         """Store the changes and the state they lead to, in the caller's transaction."""

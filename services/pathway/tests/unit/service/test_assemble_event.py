@@ -1,4 +1,5 @@
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from uuid import uuid4
 
 import pytest
@@ -10,6 +11,7 @@ from pathway.domain.pathway import Pathway
 from pathway.domain.senders import Organisation
 from pathway.domain.timeline import TimelineEntry
 from pathway.service.assemble_event import assemble_event
+from pathway.service.raise_alerts_due import raise_alerts_due
 
 
 class FakePathways:
@@ -22,6 +24,14 @@ class FakePathways:
         self.locked.append(person_id)
         stored = self.pathways.get(person_id, Pathway(person_id))
         return Pathway(person_id, list(stored.entries), stored.raised_alerts)
+
+    async def with_alerts_due(self, now: datetime, limit: int) -> list[str]:
+        due = [
+            person
+            for person, pathway in self.pathways.items()
+            if pathway.next_alert_due_at is not None and pathway.next_alert_due_at <= now
+        ]
+        return due[:limit]
 
     async def save(self, pathway: Pathway, changes: Sequence[PathwayEvent]) -> None:
         self.pathways[pathway.person_id] = pathway
@@ -183,3 +193,16 @@ async def test_pathway_events_sent_by_anyone_are_refused(world: World, events) -
         await world.receive(forged)
 
     assert refused.value.reason is RefusalReason.TYPE_NOT_ALLOWED
+
+
+async def test_alerts_that_time_made_due_are_raised_once_and_published(world: World, events) -> None:
+    await world.receive(events.referral_sent(0))
+    october = datetime(2026, 10, 15, tzinfo=UTC)
+
+    first = await raise_alerts_due(october, world.pathways, world.publisher, batch_size=10)
+    again = await raise_alerts_due(october, world.pathways, world.publisher, batch_size=10)
+
+    assert sorted(alert.kind for alert in first) == ["no_recent_activity", "referral_unanswered"]
+    assert again == []
+    assert all(alert in world.publisher.published for alert in first)
+    assert world.pathways.saved[-2:] == first
