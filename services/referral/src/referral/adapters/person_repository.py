@@ -77,7 +77,11 @@ class SqlCareTeamRepository:
         self._session = session
         self._seen = seen
 
-    async def get(self, person_id: UUID) -> CareTeam:
+    async def get(self, person_id: UUID, *, lock: bool = False) -> CareTeam:
+        if lock:
+            await self._session.execute(
+                select(persons.c.id).where(persons.c.id == person_id).with_for_update()
+            )
         rows = (
             await self._session.execute(
                 select(care_team_memberships)

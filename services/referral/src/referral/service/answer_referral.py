@@ -50,7 +50,7 @@ async def accept_referral(command: AcceptReferral, uow: UnitOfWork) -> None:
             raise UnknownWorkshop(command.workshop_id)
     referral.accept(Actor.operator(command.operator_organisation_id), command.at, workshop)
     await uow.referrals.save(referral)
-    care_team = await uow.care_teams.get(referral.person_id)
+    care_team = await uow.care_teams.get(referral.person_id, lock=True)
     if not care_team.is_followed_by(command.operator_organisation_id):
         care_team.add(
             organisation_id=command.operator_organisation_id,

@@ -77,7 +77,7 @@ async def submit_referral(
         answer_clock=answer_clock,
     )
     await uow.referrals.add(referral)
-    care_team = await uow.care_teams.get(person.id)
+    care_team = await uow.care_teams.get(person.id, lock=True)
     if not care_team.is_followed_by(prescriber.id):
         care_team.add(
             organisation_id=prescriber.id,

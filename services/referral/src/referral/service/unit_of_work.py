@@ -39,7 +39,9 @@ class PersonRepository(Protocol):
 
 
 class CareTeamRepository(Protocol):
-    async def get(self, person_id: UUID) -> CareTeam: ...
+    async def get(self, person_id: UUID, *, lock: bool = False) -> CareTeam:
+        """With ``lock``, holds the person until commit, so that two changes of one care team queue up."""
+        ...
 
     async def save(self, care_team: CareTeam) -> None: ...
 

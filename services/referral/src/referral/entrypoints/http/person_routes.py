@@ -14,7 +14,7 @@ from referral.entrypoints.http.context import HttpContext
 from referral.entrypoints.http.problems import PROBLEM_RESPONSES
 from referral.entrypoints.http.scopes import READ_PERSONS
 from referral.service.contact_for_notification import ReadContactDetails, read_contact_details
-from referral.service.visibility import person_followed_by
+from referral.service.read_person import ReadPerson, read_person
 from service_kit.http.api_keys import AuthenticatedOrganisation
 from service_kit.http.problems import Problem, ProblemError, problem_type
 
@@ -96,10 +96,14 @@ def person_routes(context: HttpContext) -> APIRouter:
         return NOTIFICATION_SERVICE
 
     @router.get("/persons/{person_id}", response_model=PersonOut)
-    async def read_person(person_id: UUID, caller: Reader) -> PersonOut:
-        """The person, for an organisation of their care team."""
+    async def read_followed_person(person_id: UUID, caller: Reader) -> PersonOut:
+        """The person, for an organisation of their care team; the read is recorded."""
         async with context.unit_of_work() as uow:
-            return PersonOut.of_person(await person_followed_by(uow, person_id, caller.organisation_id))
+            person = await read_person(
+                ReadPerson(person_id=person_id, organisation_id=caller.organisation_id), uow
+            )
+            await uow.commit()
+        return PersonOut.of_person(person)
 
     @router.get("/internal/persons/{person_id}/contact", response_model=ContactOut, tags=["internal"])
     async def contact_for_sending(

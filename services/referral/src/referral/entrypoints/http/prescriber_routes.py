@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Response
 from fastapi.responses import JSONResponse
 
 from referral.adapters.sql_unit_of_work import SqlUnitOfWork
+from referral.domain.lifecycle import ReferralStatus
 from referral.domain.person import ContactDetails, Identity, Person, PostalAddress, TrustedPerson
 from referral.entrypoints.http.context import HttpContext, Idempotency, referral_document
 from referral.entrypoints.http.problems import PROBLEM_RESPONSES
@@ -51,7 +52,7 @@ def prescriber_routes(context: HttpContext) -> APIRouter:
             document = SubmittedReferralOut(
                 referral_id=submitted.referral_id,
                 person_id=submitted.person_id,
-                status=(await referral_of(uow, submitted.referral_id, caller.organisation_id)).status,
+                status=ReferralStatus.SENT,
                 possible_duplicates=list(submitted.possible_duplicates),
                 possible_duplicate_elsewhere=submitted.possible_duplicate_elsewhere,
             )
