@@ -35,8 +35,8 @@ async def after_commit(event: CloudEvent) -> None:
 original_assemble = getattr(consumers, "assemble_event")  # noqa: B009 - patched below
 
 
-async def assemble_then_die_before_commit(event: Any, *dependencies: Any) -> Any:
-    changes = await original_assemble(event, *dependencies)
+async def assemble_then_die_before_commit(event: Any, *dependencies: Any, **options: Any) -> Any:
+    changes = await original_assemble(event, *dependencies, **options)
     if MOMENT == "before-commit" and str(event.event_id) == TRIGGER:
         await asyncio.sleep(AUTO_COMMIT_INTERVAL_SECONDS * 2)
         die()

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from pathway.config import SERVICE_NAME, PathwaySettings
 from pathway.entrypoints.alert_sweeper import AlertSweeper
 from pathway.entrypoints.consumers import when_event_received_assemble_the_pathway
+from pathway.entrypoints.topic_aware_consumer import TopicAwareEventConsumer
 from service_kit.broker import create_broker
 from service_kit.database import create_database_engine, create_session_factory
 from service_kit.dead_letters import DeadLetters
@@ -60,9 +61,9 @@ def bootstrap(settings: PathwaySettings, *, after_commit: AfterCommit | None = N
     producer = EventProducer(settings.kafka_bootstrap_servers, client_id=f"{SERVICE_NAME}-{settings.region}")
     broker = create_broker(settings.kafka_bootstrap_servers, client_id=f"{SERVICE_NAME}-{settings.region}")
     topics = settings.topics
-    assembler = EventConsumer(
+    assembler = TopicAwareEventConsumer(
         name=settings.assembler_group,
-        handler=when_event_received_assemble_the_pathway(settings.region, topics.pathway_timeline),
+        handler=when_event_received_assemble_the_pathway(settings.region, topics),
         session_factory=session_factory,
         dead_letters=DeadLetters(producer, metrics),
         metrics=metrics,

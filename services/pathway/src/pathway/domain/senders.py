@@ -3,6 +3,7 @@ emitting the types they are allowed, about persons whose care team includes them
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 from uuid import UUID
 
 from pathway.domain.errors import RefusalReason, RefusedEventError
@@ -11,6 +12,20 @@ from pathway.domain.pathway_state import PathwayState
 
 TRUSTED_SOURCES = frozenset({"/services/referral"})
 ORGANISATION_SOURCE_PREFIX = "/organisations/"
+
+
+class Channel(StrEnum):
+    """Where an event came in: a topic only platform services write to, or one partners write to."""
+
+    PLATFORM = "platform"
+    PARTNERS = "partners"
+
+
+def is_trusted(source: str, channel: Channel) -> bool:
+    # Partners produce to their topic themselves, so a platform source there proves nothing.
+    return channel is Channel.PLATFORM and source in TRUSTED_SOURCES
+
+
 _PATTERN = re.compile(r"^[a-z_]+\.([a-z_]+|\*)$")
 
 

@@ -4,11 +4,14 @@ partner topics and turns every accepted event into the person's timeline and pat
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from event_contracts.envelope import CloudEvent
+from event_contracts.topics import RegionTopics
 from pathway.adapters.organisation_repository import SqlOrganisations
 from pathway.adapters.pathway_repository import SqlPathways
 from pathway.adapters.timeline_publisher import OutboxTimelinePublisher
 from pathway.domain.errors import RefusedEventError
+from pathway.domain.senders import Channel
 from pathway.domain.timeline import RecordedEvent
+from pathway.entrypoints.topic_aware_consumer import arrival_topic
 from pathway.service.assemble_event import assemble_event
 from service_kit.errors import PermanentError
 from service_kit.event_consumer import EventHandler
@@ -26,14 +29,16 @@ def recorded(event: CloudEvent) -> RecordedEvent:
     )
 
 
-def when_event_received_assemble_the_pathway(region: str, timeline_topic: str) -> EventHandler:
+def when_event_received_assemble_the_pathway(region: str, topics: RegionTopics) -> EventHandler:
     async def handle(event: CloudEvent, session: AsyncSession) -> None:
+        channel = Channel.PLATFORM if arrival_topic() == topics.referral_events else Channel.PARTNERS
         try:
             await assemble_event(
                 recorded(event),
                 SqlPathways(session),
                 SqlOrganisations(session),
-                OutboxTimelinePublisher(session, region=region, topic=timeline_topic),
+                OutboxTimelinePublisher(session, region=region, topic=topics.pathway_timeline),
+                channel=channel,
             )
         except RefusedEventError as refused:
             raise PermanentError(refused.reason, refused.detail) from refused

@@ -5,7 +5,8 @@ from collections.abc import Sequence
 from pathway.domain.events import AlertRaised, EntryAppended, PathwayEvent, StageChanged
 from pathway.domain.pathway_state import PathwayState
 from pathway.domain.senders import (
-    TRUSTED_SOURCES,
+    Channel,
+    is_trusted,
     organisation_id_from_source,
     refuse_unless_organisation_may_emit,
     refuse_what_only_the_pathway_emits,
@@ -19,21 +20,25 @@ async def assemble_event(
     pathways: Pathways,
     organisations: Organisations,
     publisher: TimelinePublisher,
+    *,
+    channel: Channel,
 ) -> list[PathwayEvent]:
     """Raise `RefusedEventError` when the sender may not say this about this person."""
     refuse_what_only_the_pathway_emits(event.name)
     pathway = await pathways.load_for_update(event.person_id)
     if pathway.entry_for(event.reference) is not None:
         return []
-    await check_sender(event, pathway.state, organisations)
+    await check_sender(event, channel, pathway.state, organisations)
     changes = pathway.record(event)
     await pathways.save(pathway, changes)
     await publish(changes, publisher)
     return changes
 
 
-async def check_sender(event: RecordedEvent, state: PathwayState, organisations: Organisations) -> None:
-    if event.source in TRUSTED_SOURCES:
+async def check_sender(
+    event: RecordedEvent, channel: Channel, state: PathwayState, organisations: Organisations
+) -> None:
+    if is_trusted(event.source, channel):
         return
     organisation_id = organisation_id_from_source(event.source)
     organisation = await organisations.get(organisation_id)

@@ -5,7 +5,9 @@ import pytest
 from pathway.domain.errors import RefusalReason, RefusedEventError
 from pathway.domain.pathway_state import PathwayState
 from pathway.domain.senders import (
+    Channel,
     Organisation,
+    is_trusted,
     organisation_id_from_source,
     refuse_unless_organisation_may_emit,
     refuse_what_only_the_pathway_emits,
@@ -86,3 +88,9 @@ def test_no_one_but_the_pathway_service_emits_timeline_events(name: str) -> None
         refuse_what_only_the_pathway_emits(name)
 
     assert refused.value.reason is RefusalReason.TYPE_NOT_ALLOWED
+
+
+def test_only_a_platform_service_on_a_platform_topic_is_trusted() -> None:
+    assert is_trusted("/services/referral", Channel.PLATFORM)
+    assert not is_trusted("/services/referral", Channel.PARTNERS)
+    assert not is_trusted(f"/organisations/{ORGANISATION}", Channel.PLATFORM)

@@ -8,10 +8,12 @@ from event_contracts.catalogue.codes import OrganisationKind
 from pathway.domain.errors import RefusalReason, RefusedEventError
 from pathway.domain.events import AlertRaised, PathwayEvent, StageChanged
 from pathway.domain.pathway import Pathway
-from pathway.domain.senders import Organisation
+from pathway.domain.senders import Channel, Organisation
 from pathway.domain.timeline import TimelineEntry
 from pathway.service.assemble_event import assemble_event
 from pathway.service.raise_alerts_due import raise_alerts_due
+
+REFERRAL_SERVICE = "/services/referral"
 
 
 class FakePathways:
@@ -72,10 +74,15 @@ class World:
         )
         self.publisher = FakePublisher()
 
-    async def receive(self, *events) -> list[PathwayEvent]:
+    async def receive(self, *events, channel: Channel | None = None) -> list[PathwayEvent]:
         changes: list[PathwayEvent] = []
         for event in events:
-            changes += await assemble_event(event, self.pathways, self.organisations, self.publisher)
+            arrived_on = channel or (
+                Channel.PLATFORM if event.source == REFERRAL_SERVICE else Channel.PARTNERS
+            )
+            changes += await assemble_event(
+                event, self.pathways, self.organisations, self.publisher, channel=arrived_on
+            )
         return changes
 
     def timeline(self) -> list[tuple[str, int, bool]]:
@@ -206,3 +213,12 @@ async def test_alerts_that_time_made_due_are_raised_once_and_published(world: Wo
     assert again == []
     assert all(alert in world.publisher.published for alert in first)
     assert world.pathways.saved[-2:] == first
+
+
+async def test_a_platform_source_on_the_partners_topic_is_not_believed(world: World, events) -> None:
+    await world.receive(events.referral_sent(0))
+
+    with pytest.raises(RefusedEventError) as refused:
+        await world.receive(events.member_added(1), channel=Channel.PARTNERS)
+
+    assert refused.value.reason is RefusalReason.SOURCE_NOT_AN_ORGANISATION
