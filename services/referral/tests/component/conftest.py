@@ -1,5 +1,6 @@
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from uuid import uuid4
 
 import pytest
@@ -18,6 +19,8 @@ async def running_referral_api(
     region = f"test-{uuid4().hex[:12]}"
     await provision_region_topics(kafka_bootstrap_servers, region, partitions=3)
     referral_database.region = region
+    # The expiry job runs on the real clock: what the test sends must be recent by it.
+    referral_database.now = datetime.now(UTC)
     api = ReferralApi(referral_database, kafka_bootstrap_servers=kafka_bootstrap_servers)
     try:
         async with api.app.router.lifespan_context(api.app):

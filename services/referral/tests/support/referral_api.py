@@ -110,6 +110,7 @@ class ReferralApi:
             kafka_bootstrap_servers=self.kafka_bootstrap_servers,
             region=self.db.region,
             outbox_poll_interval_seconds=0.2,
+            expiry_interval_seconds=0.2,
             internal_service_token=INTERNAL_TOKEN,  # type: ignore[arg-type]
             max_body_bytes=4096,
         )
