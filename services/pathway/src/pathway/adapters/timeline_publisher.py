@@ -18,18 +18,10 @@ from event_contracts.envelope import CloudEvent
 from pathway.domain import timeline
 from pathway.domain.events import AlertRaised, StageChanged
 from pathway.domain.timeline import TimelineEntry
+from pathway.domain.visibility import audience_of
 from service_kit.outbox import add_to_outbox
 
 PATHWAY_SOURCE = "/services/pathway"
-
-# Who may read an entry is decided per event type with the caseworker API; until then the care team's
-# professional kinds see referral entries, and employers and coordinators (aggregates only) never do.
-CARE_TEAM_AUDIENCE = (
-    OrganisationKind.PRESCRIBER,
-    OrganisationKind.OPERATOR,
-    OrganisationKind.SUPPORT_PARTNER,
-    OrganisationKind.TRAINING_PROVIDER,
-)
 
 
 def _reference(reference: timeline.EventReference) -> EventReference:
@@ -44,6 +36,7 @@ class OutboxTimelinePublisher:
 
     async def entry_appended(self, entry: TimelineEntry) -> None:
         recorded = entry.event
+        audience = audience_of(recorded)
         data: dict[str, Any] = dict(recorded.data)
         appended = TimelineEntryAppended(
             seq=entry.seq,
@@ -55,8 +48,8 @@ class OutboxTimelinePublisher:
                 dataschema=recorded.dataschema,
                 data=data,
             ),
-            visibility=EntryVisibility.FULL,
-            audience=CARE_TEAM_AUDIENCE,
+            visibility=EntryVisibility(audience.visibility),
+            audience=tuple(OrganisationKind(kind) for kind in sorted(audience.kinds)),
             arrived_late=entry.arrived_late,
         )
         await self._add(appended, recorded.person_id)
