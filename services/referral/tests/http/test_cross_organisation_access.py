@@ -117,6 +117,20 @@ async def create_workshop(world: World) -> Answer:
     return await world.api.call("POST", "/workshops", world.operator_b, json_body={"title": "B again"})
 
 
+async def list_workshops(world: World) -> Answer:
+    return await world.api.call("GET", "/workshops", world.prescriber_b)
+
+
+def lists_workshops_and_nobodys_data(answer: Answer, world: World) -> None:
+    assert answer.status == 200
+    assert world.workshop_a in {workshop["id"] for workshop in answer.json()}
+    assert set().union(*(workshop.keys() for workshop in answer.json())) == {
+        "id",
+        "operator_organisation_id",
+        "title",
+    }
+
+
 async def read_person_a(world: World) -> Answer:
     return await world.api.call("GET", f"/persons/{world.person_a}", world.prescriber_b)
 
@@ -186,6 +200,7 @@ CASES: dict[tuple[str, str], tuple[Attempt, Callable[[Answer, World], None]]] = 
         on_referral_a("POST", "drop-out", "operator_b", {"reason_code": "other"}),
         not_found,
     ),
+    ("GET", "/workshops"): (list_workshops, lists_workshops_and_nobodys_data),
     ("POST", "/workshops"): (create_workshop, is_bs_own),
     ("POST", "/workshops/{workshop_id}/sessions"): (add_session_to_workshop_a, not_found),
     ("GET", "/workshops/{workshop_id}/sessions"): (read_sessions_of_workshop_a, not_found),

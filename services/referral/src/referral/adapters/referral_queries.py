@@ -12,7 +12,7 @@ from uuid import UUID
 from sqlalchemy import case, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from referral.adapters.tables import referrals, session_places, sessions
+from referral.adapters.tables import referrals, session_places, sessions, workshops
 from referral.domain.lifecycle import ReferralStatus
 
 
@@ -94,3 +94,20 @@ async def sessions_of_workshop(session: AsyncSession, workshop_id: UUID) -> list
         .order_by(sessions.c.starts_on, sessions.c.id)
     )
     return [SessionFill(**row._asdict()) for row in (await session.execute(query)).all()]
+
+
+@dataclass(frozen=True)
+class WorkshopListing:
+    id: UUID
+    operator_organisation_id: UUID
+    title: str
+
+
+async def workshops_of_region(
+    session: AsyncSession, operator_organisation_id: UUID | None
+) -> list[WorkshopListing]:
+    query = select(workshops.c.id, workshops.c.operator_organisation_id, workshops.c.title)
+    if operator_organisation_id is not None:
+        query = query.where(workshops.c.operator_organisation_id == operator_organisation_id)
+    query = query.order_by(workshops.c.title, workshops.c.id)
+    return [WorkshopListing(**row._asdict()) for row in (await session.execute(query)).all()]

@@ -44,6 +44,9 @@ class HttpContext:
     def caller_with(self, scope: str) -> OrganisationDependency:
         return require_api_key(self.session_factory, scope=scope)
 
+    def any_partner(self) -> OrganisationDependency:
+        return require_api_key(self.session_factory)
+
     async def apply_once(
         self,
         caller: AuthenticatedOrganisation,

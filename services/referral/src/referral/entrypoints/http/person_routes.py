@@ -2,6 +2,7 @@
 internal service token, for the notification service at the moment it sends (every such read audited)."""
 
 import hmac
+from datetime import date
 from typing import Annotated, Final
 from uuid import UUID
 
@@ -62,7 +63,7 @@ class ContactOut(BaseModel):
 class PersonOut(ContactOut):
     given_names: str
     family_name: str
-    birth_date: str
+    birth_date: date
 
     @classmethod
     def of_person(cls, person: Person) -> "PersonOut":
@@ -70,7 +71,7 @@ class PersonOut(ContactOut):
             **ContactOut.of(person).model_dump(),
             given_names=person.identity.given_names,
             family_name=person.identity.family_name,
-            birth_date=person.identity.birth_date.isoformat(),
+            birth_date=person.identity.birth_date,
         )
 
 

@@ -4,11 +4,11 @@ from datetime import date, datetime
 from typing import Annotated, Self
 from uuid import UUID, uuid4
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, model_validator
 
-from referral.adapters.referral_queries import sessions_of_workshop
+from referral.adapters.referral_queries import sessions_of_workshop, workshops_of_region
 from referral.adapters.sql_unit_of_work import SqlUnitOfWork
 from referral.entrypoints.http.context import HttpContext, Idempotency
 from referral.entrypoints.http.problems import PROBLEM_RESPONSES
@@ -62,6 +62,17 @@ class SessionOut(BaseModel):
 def workshop_routes(context: HttpContext) -> APIRouter:
     router = APIRouter(prefix="/workshops", tags=["workshops"], responses=PROBLEM_RESPONSES)
     Operator = Annotated[AuthenticatedOrganisation, Depends(context.caller_with(MANAGE_WORKSHOPS))]  # noqa: N806 - a type
+    AnyPartner = Annotated[AuthenticatedOrganisation, Depends(context.any_partner())]  # noqa: N806 - a type
+
+    @router.get("", response_model=list[WorkshopOut])
+    async def list_workshops(
+        _caller: AnyPartner,
+        operator_organisation_id: Annotated[UUID | None, Query(description="Only this operator's.")] = None,
+    ) -> list[WorkshopOut]:
+        """The workshops of the region, for prescribers choosing where to refer; no one's data in it."""
+        async with context.unit_of_work() as uow:
+            listings = await workshops_of_region(uow.session, operator_organisation_id)
+        return [WorkshopOut(**vars(listing)) for listing in listings]
 
     @router.post("", status_code=201, response_model=WorkshopOut)
     async def create_workshop(body: WorkshopIn, caller: Operator, idempotency: Idempotency) -> Response:
