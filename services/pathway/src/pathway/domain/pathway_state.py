@@ -6,6 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from pathway.domain import event_types as types
+from pathway.domain.organisation_kinds import OPERATOR, PRESCRIBER
 from pathway.domain.stages import Stage, stage_after
 from pathway.domain.timeline import TimelineEntry
 
@@ -18,8 +19,6 @@ class BarrierStatus(StrEnum):
 
 
 BLOCKING = "blocking"
-PRESCRIBER = "prescriber"
-OPERATOR = "operator"
 
 
 @dataclass(frozen=True)

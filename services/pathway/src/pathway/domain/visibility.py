@@ -6,10 +6,15 @@ coordinators see aggregates (never entries)."""
 from dataclasses import dataclass
 from enum import StrEnum
 
+from pathway.domain.organisation_kinds import (
+    EMPLOYER,
+    OPERATOR,
+    PRESCRIBER,
+    SUPPORT_PARTNER,
+    TRAINING_PROVIDER,
+)
 from pathway.domain.timeline import RecordedEvent
 
-PRESCRIBER, OPERATOR = "prescriber", "operator"
-SUPPORT_PARTNER, TRAINING_PROVIDER, EMPLOYER = "support_partner", "training_provider", "employer"
 CARE_TEAM_PROFESSIONALS = frozenset({PRESCRIBER, OPERATOR, SUPPORT_PARTNER, TRAINING_PROVIDER})
 SENSITIVE_BARRIER_CATEGORIES = frozenset({"health"})
 

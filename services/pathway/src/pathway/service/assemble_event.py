@@ -1,8 +1,6 @@
 """Use case: an accepted event about a person takes its place on their timeline and in their pathway."""
 
-from collections.abc import Sequence
-
-from pathway.domain.events import AlertRaised, EntryAppended, PathwayEvent, StageChanged
+from pathway.domain.events import PathwayEvent
 from pathway.domain.pathway_state import PathwayState
 from pathway.domain.senders import (
     Channel,
@@ -13,6 +11,7 @@ from pathway.domain.senders import (
 )
 from pathway.domain.timeline import RecordedEvent
 from pathway.service.ports import Organisations, Pathways, TimelinePublisher
+from pathway.service.publish_changes import publish
 
 
 async def assemble_event(
@@ -43,13 +42,3 @@ async def check_sender(
     organisation_id = organisation_id_from_source(event.source)
     organisation = await organisations.get(organisation_id)
     refuse_unless_organisation_may_emit(event.name, organisation_id, organisation, state)
-
-
-async def publish(changes: Sequence[PathwayEvent], publisher: TimelinePublisher) -> None:
-    for change in changes:
-        if isinstance(change, EntryAppended):
-            await publisher.entry_appended(change.entry)
-        elif isinstance(change, StageChanged):
-            await publisher.stage_changed(change)
-        elif isinstance(change, AlertRaised):
-            await publisher.alert_raised(change)

@@ -3,8 +3,8 @@
 from datetime import datetime
 
 from pathway.domain.events import PathwayEvent
-from pathway.service.assemble_event import publish
 from pathway.service.ports import Pathways, TimelinePublisher
+from pathway.service.publish_changes import publish
 
 
 async def raise_alerts_due(
