@@ -167,6 +167,7 @@ CASES: dict[tuple[str, str], tuple[Attempt, Callable[[Answer, World], None]]] = 
         on_referral_a("POST", "withdraw", "prescriber_b"),
         not_found,
     ),
+    ("POST", "/referrals/{referral_id}/cancel"): (on_referral_a("POST", "cancel", "operator_b"), not_found),
     ("POST", "/referrals/{referral_id}/under-review"): (
         on_referral_a("POST", "under-review", "operator_b"),
         not_found,

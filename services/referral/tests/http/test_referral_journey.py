@@ -6,6 +6,7 @@ from uuid import UUID
 from referral_api import Partner, ReferralApi
 
 from referral.domain.codes import OrganisationKind
+from service_kit.http.api_keys import issue_api_key
 
 NEW_PERSON = {
     "given_names": "Éloïse",
@@ -225,3 +226,37 @@ async def test_a_request_without_a_key_or_without_the_scope_is_refused(referral_
 
     assert (anonymous.status, unscoped.status) == (401, 403)
     assert anonymous.headers["content-type"] == unscoped.headers["content-type"] == "application/problem+json"
+
+
+async def test_cancelling_a_scheduled_referral_frees_its_seat(referral_api: ReferralApi) -> None:
+    api = referral_api
+    prescriber, operator, workshop_id, session_id = await parties(api)
+    sent = await send(api, prescriber, operator, workshop_id)
+    referral = f"/referrals/{sent['referral_id']}"
+    await api.call("POST", f"{referral}/accept", operator)
+    await api.call("POST", f"{referral}/placement", operator, json_body={"session_id": session_id})
+
+    cancelled = await api.call("POST", f"{referral}/cancel", prescriber)
+
+    assert cancelled.status == 200
+    assert cancelled.json()["status"] == "cancelled"
+    assert cancelled.json()["history"][-1]["by_party"] == "prescriber"
+    fill = await api.call("GET", f"/workshops/{workshop_id}/sessions", operator)
+    assert [(s["seated"], s["waiting"]) for s in fill.json()] == [(0, 0)]
+
+
+async def test_cancelling_needs_the_scope_of_the_callers_side(referral_api: ReferralApi) -> None:
+    api = referral_api
+    prescriber, operator, workshop_id, _ = await parties(api)
+    sent = await send(api, prescriber, operator, workshop_id)
+    await api.call("POST", f"/referrals/{sent['referral_id']}/accept", operator)
+    async with api.db.sessions() as session, session.begin():
+        issued = await issue_api_key(session, operator.organisation_id, ["referrals:read"])
+    reader = Partner(operator.organisation_id, issued.secret)
+
+    refused = await api.call("POST", f"/referrals/{sent['referral_id']}/cancel", reader)
+
+    assert refused.status == 403
+    assert (await api.call("GET", f"/referrals/{sent['referral_id']}", prescriber)).json()[
+        "status"
+    ] == "accepted"

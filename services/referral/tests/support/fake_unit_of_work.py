@@ -105,6 +105,13 @@ class FakeWorkshops:
     async def get_session(self, session_id: UUID, *, lock: bool = False) -> Session | None:
         return self._store.sessions.get(session_id)
 
+    async def sessions_holding(self, referral_id: UUID) -> list[UUID]:
+        return sorted(
+            s.id
+            for s in self._store.sessions.values()
+            if s.holds_seat_for(referral_id) or s.is_waiting(referral_id)
+        )
+
     async def add_session(self, session: Session) -> None:
         self._store.sessions[session.id] = session
 

@@ -59,6 +59,10 @@ class SqlWorkshopRepository:
             waiting_list=tuple(place.referral_id for place in places if not place.seated),
         )
 
+    async def sessions_holding(self, referral_id: UUID) -> list[UUID]:
+        query = select(session_places.c.session_id).where(session_places.c.referral_id == referral_id)
+        return sorted((await self._session.execute(query)).scalars())
+
     async def add_session(self, session: Session) -> None:
         await self._session.execute(
             insert(sessions).values(

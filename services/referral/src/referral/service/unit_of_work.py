@@ -57,6 +57,10 @@ class WorkshopRepository(Protocol):
 
     async def save_session(self, session: Session) -> None: ...
 
+    async def sessions_holding(self, referral_id: UUID) -> list[UUID]:
+        """Sessions where the referral has a seat or a place in line."""
+        ...
+
 
 class OrganisationRepository(Protocol):
     async def get(self, organisation_id: UUID) -> Organisation | None: ...

@@ -1,4 +1,4 @@
-"""Prescribers send and withdraw referrals; both sides read a referral with its whole history."""
+"""Prescribers send and withdraw referrals; either side cancels one, and reads it with its whole history."""
 
 from datetime import datetime
 from typing import Annotated
@@ -18,16 +18,19 @@ from referral.entrypoints.http.referral_schemas import (
     ReferralOut,
     SubmittedReferralOut,
 )
-from referral.entrypoints.http.scopes import READ_REFERRALS, SEND_REFERRALS
+from referral.entrypoints.http.scopes import ANSWER_REFERRALS, READ_REFERRALS, SEND_REFERRALS
+from referral.service.cancel_referral import CancelReferral, cancel_referral
 from referral.service.submit_referral import SubmitReferral, submit_referral
 from referral.service.visibility import referral_of
 from referral.service.withdraw_referral import WithdrawReferral, withdraw_referral
+from service_kit.http.api_key_auth import require_scope
 from service_kit.http.api_keys import AuthenticatedOrganisation
 
 
 def prescriber_routes(context: HttpContext) -> APIRouter:
     router = APIRouter(prefix="/referrals", tags=["referrals"], responses=PROBLEM_RESPONSES)
     Prescriber = Annotated[AuthenticatedOrganisation, Depends(context.caller_with(SEND_REFERRALS))]  # noqa: N806 - a type
+    AnyPartner = Annotated[AuthenticatedOrganisation, Depends(context.any_partner())]  # noqa: N806 - a type
     Reader = Annotated[AuthenticatedOrganisation, Depends(context.caller_with(READ_REFERRALS))]  # noqa: N806 - a type
 
     @router.post("", status_code=201, response_model=SubmittedReferralOut)
@@ -73,6 +76,20 @@ def prescriber_routes(context: HttpContext) -> APIRouter:
                 referral_id=referral_id, prescriber_organisation_id=caller.organisation_id, at=at
             )
             await withdraw_referral(command, uow)
+
+        return await context.change_referral(caller, idempotency, referral_id, use_case)
+
+    @router.post("/{referral_id}/cancel", response_model=ReferralOut)
+    async def cancel(referral_id: UUID, caller: AnyPartner, idempotency: Idempotency) -> Response:
+        """Cancels an accepted referral, on the prescriber's side (`referrals:send`) or the operator's
+        (`referrals:answer`); a seat it held is freed."""
+
+        async def use_case(uow: SqlUnitOfWork, at: datetime) -> None:
+            referral = await referral_of(uow, referral_id, caller.organisation_id)
+            sending_side = caller.organisation_id == referral.prescriber_organisation_id
+            require_scope(caller, SEND_REFERRALS if sending_side else ANSWER_REFERRALS)
+            command = CancelReferral(referral_id=referral_id, organisation_id=caller.organisation_id, at=at)
+            await cancel_referral(command, uow)
 
         return await context.change_referral(caller, idempotency, referral_id, use_case)
 
