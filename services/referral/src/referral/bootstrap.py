@@ -1,9 +1,11 @@
-"""The only place that wires settings → engine → units of work → producer, outbox relay and jobs."""
+"""The only place that wires settings → engine → units of work → producer, outbox relay and jobs
+(expiry of unanswered referrals, purge of old idempotency keys and published outbox rows)."""
 
 import asyncio
 import contextlib
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import structlog
@@ -11,13 +13,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from referral.adapters.sql_unit_of_work import SqlUnitOfWork
 from referral.config import SERVICE_NAME, ReferralSettings
-from referral.entrypoints.scheduled_jobs import expire_due_referrals_forever
+from referral.entrypoints.scheduled_jobs import expire_due_referrals_forever, purge_forgotten_rows_forever
 from service_kit.database import create_database_engine, create_session_factory
 from service_kit.metrics import ServiceMetrics
 from service_kit.outbox_relay import OutboxRelay
 from service_kit.producer import EventProducer
 
 PRODUCER_RETRY_SECONDS = 2.0
+PURGE_INTERVAL = timedelta(hours=1)
+PUBLISHED_OUTBOX_RETENTION = timedelta(days=7)
 
 _log = structlog.get_logger(__name__)
 
@@ -50,6 +54,15 @@ class ReferralService:
                 interval_seconds=self.settings.expiry_interval_seconds,
             ),
             "referral-expiry",
+        )
+        self._spawn(
+            purge_forgotten_rows_forever(
+                self.session_factory,
+                self.relay,
+                interval_seconds=PURGE_INTERVAL.total_seconds(),
+                published_retention=PUBLISHED_OUTBOX_RETENTION,
+            ),
+            "purge",
         )
 
     async def stop(self) -> None:

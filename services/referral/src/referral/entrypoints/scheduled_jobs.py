@@ -2,14 +2,17 @@
 
 import asyncio
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import asyncpg
 import structlog
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from referral.adapters.sql_unit_of_work import SqlUnitOfWork
 from referral.domain.answer_clock import AnswerClock
 from referral.service.expire_referrals import expire_due_referrals
+from service_kit.http.idempotency import purge_expired_idempotency_keys
+from service_kit.outbox_relay import OutboxRelay
 
 _log = structlog.get_logger(__name__)
 
@@ -48,4 +51,24 @@ async def expire_due_referrals_forever(
             _log.warning("expiring referrals failed; retrying later", error_class=type(error).__name__)
         except Exception as error:
             _log.exception("expiring referrals failed; retrying later", error_class=type(error).__name__)
+        await asyncio.sleep(interval_seconds)
+
+
+async def purge_forgotten_rows_forever(
+    session_factory: async_sessionmaker[AsyncSession],
+    relay: OutboxRelay,
+    *,
+    interval_seconds: float,
+    published_retention: timedelta,
+) -> None:
+    """Idempotency keys are honoured for a day, published outbox rows kept a week for investigations."""
+    while True:
+        try:
+            async with session_factory() as session, session.begin():
+                await purge_expired_idempotency_keys(session)
+            await relay.purge_published(older_than_seconds=published_retention.total_seconds())
+        except (OSError, asyncpg.PostgresError) as error:
+            _log.warning("purging old rows failed; retrying later", error_class=type(error).__name__)
+        except Exception as error:
+            _log.exception("purging old rows failed; retrying later", error_class=type(error).__name__)
         await asyncio.sleep(interval_seconds)
