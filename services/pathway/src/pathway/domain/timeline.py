@@ -59,7 +59,3 @@ def retracted_reference(retraction: RecordedEvent) -> EventReference:
     if not isinstance(named, Mapping):
         raise TypeError("retracted_event must be an object")
     return EventReference(source=str(named["source"]), event_id=UUID(str(named["id"])))
-
-
-def next_entry(event: RecordedEvent, last_seq: int) -> TimelineEntry:
-    return TimelineEntry(event=event, seq=last_seq + 1)

@@ -3,11 +3,11 @@ from uuid import uuid4
 
 from event_contracts.catalogue.codes import BarrierSeverity, OrganisationKind
 from pathway.domain.pathway_state import Barrier, BarrierStatus, fold
-from pathway.domain.timeline import next_entry
+from pathway.domain.timeline import TimelineEntry
 
 
 def state_of(*events):
-    return fold(next_entry(event, seq) for seq, event in enumerate(events))
+    return fold(TimelineEntry(event, seq) for seq, event in enumerate(events))
 
 
 def test_each_barrier_keeps_its_category_severity_status_and_responsible_organisation(events) -> None:
@@ -63,8 +63,8 @@ def test_last_activity_is_the_latest_occurrence_whatever_the_arrival_order(event
 
 def test_a_retracted_entry_counts_for_nothing(events) -> None:
     entries = [
-        next_entry(events.referral_sent(0), 0),
-        next_entry(events.training_entered(1), 1).as_retracted(),
+        TimelineEntry(events.referral_sent(0), 0),
+        TimelineEntry(events.training_entered(1), 1).as_retracted(),
     ]
 
     assert fold(entries).stage == "referred"

@@ -4,11 +4,11 @@ import pytest
 
 from pathway.domain.pathway_state import fold
 from pathway.domain.stages import Stage, stage_after
-from pathway.domain.timeline import next_entry
+from pathway.domain.timeline import TimelineEntry
 
 
 def stage_of(*events: object) -> Stage | None:
-    return fold(next_entry(event, seq) for seq, event in enumerate(events)).stage  # type: ignore[arg-type]
+    return fold(TimelineEntry(event, seq) for seq, event in enumerate(events)).stage  # type: ignore[arg-type]
 
 
 def test_a_sent_referral_makes_the_person_referred(events) -> None:
