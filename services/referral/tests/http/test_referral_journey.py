@@ -260,3 +260,19 @@ async def test_cancelling_needs_the_scope_of_the_callers_side(referral_api: Refe
     assert (await api.call("GET", f"/referrals/{sent['referral_id']}", prescriber)).json()[
         "status"
     ] == "accepted"
+
+
+async def test_a_retried_transition_answers_the_same_and_publishes_once(referral_api: ReferralApi) -> None:
+    api = referral_api
+    prescriber, operator, workshop_id, _ = await parties(api)
+    sent = await send(api, prescriber, operator, workshop_id)
+    accept = f"/referrals/{sent['referral_id']}/accept"
+
+    first = await api.call("POST", accept, operator, headers={"idempotency-key": "accept-1"})
+    retried = await api.call("POST", accept, operator, headers={"idempotency-key": "accept-1"})
+    without_key = await api.call("POST", accept, operator)
+
+    assert (first.status, retried.status, without_key.status) == (200, 200, 409)
+    assert first.body == retried.body
+    accepted = "SELECT count(*) FROM outbox WHERE headers::text LIKE '%referral.accepted%'"
+    assert await api.db.rows(accepted) == [(1,)]
