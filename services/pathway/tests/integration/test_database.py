@@ -15,6 +15,7 @@ from pathway.adapters.pathway_repository import SqlPathways
 from pathway.adapters.tables import metadata
 from pathway.domain.senders import Organisation
 from pathway.entrypoints.cli import MIGRATIONS
+from pathway.entrypoints.recompute_command import recompute_every_pathway
 from service_kit.database import create_database_engine, create_session_factory
 from service_kit.migrations import upgrade_to_head
 
@@ -106,3 +107,29 @@ async def test_pathways_are_found_when_their_next_time_based_alert_falls_due(
 
     assert before == []
     assert at == [str(events.person_id)]
+
+
+async def test_recomputing_rebuilds_the_stored_state_of_every_pathway_from_its_timeline(
+    engine: AsyncEngine, database_url: str, events
+) -> None:
+    others = type(events)()
+    sessions = create_session_factory(engine)
+    async with sessions() as session, session.begin():
+        pathways = SqlPathways(session)
+        for person_events in (events, others):
+            pathway = await pathways.load_for_update(str(person_events.person_id))
+            await pathways.save(pathway, pathway.record(person_events.referral_sent(0)))
+    stored = (
+        "SELECT stage, next_alert_due_at IS NOT NULL, state ? 'barriers' FROM pathways ORDER BY person_id"
+    )
+    async with engine.begin() as connection:
+        await connection.execute(
+            text("UPDATE pathways SET stage = NULL, state = '{}', next_alert_due_at = NULL")
+        )
+
+    recomputed = await recompute_every_pathway(database_url, batch_size=1)
+
+    async with engine.connect() as connection:
+        rows = [tuple(row) for row in await connection.execute(text(stored))]
+    assert recomputed == 2
+    assert rows == [("referred", True, True), ("referred", True, True)]

@@ -49,6 +49,12 @@ class SqlPathways:
         )
         return list((await self._session.execute(query)).scalars())
 
+    async def person_ids_after(self, after: str | None, limit: int) -> list[str]:
+        query = select(pathways.c.person_id).order_by(pathways.c.person_id).limit(limit)
+        if after is not None:
+            query = query.where(pathways.c.person_id > after)
+        return list((await self._session.execute(query)).scalars())
+
     async def save(self, pathway: Pathway, changes: Sequence[PathwayEvent]) -> None:
         for change in changes:
             if isinstance(change, EntryAppended):

@@ -17,6 +17,9 @@ class Pathways(Protocol):
     async def with_alerts_due(self, now: datetime, limit: int) -> list[str]:
         """Persons whose next time-based alert is due at `now`, locked until the transaction ends."""
 
+    async def person_ids_after(self, after: str | None, limit: int) -> list[str]:
+        """The next persons with a pathway, in id order, to walk them all in batches."""
+
     async def save(self, pathway: Pathway, changes: Sequence[PathwayEvent]) -> None:
         """Store the changes and the state they lead to, in the caller's transaction."""
 
