@@ -18,14 +18,11 @@ from pathlib import Path
 from urllib.error import URLError
 
 import asyncpg
-from aiokafka import AIOKafkaProducer
-from demo_data import demo_events
 from sqlalchemy import make_url
 
 from devstack.detached_launch import launch_detached
 from devstack.locations import find_repository_root, stack_home
 from devstack.process_identity import ProcessIdentity, identify, is_running, terminate
-from event_contracts.kafka_binding import to_kafka_record
 from event_contracts.topics import topics_for_region
 from service_kit.provisioning import provision_region_topics
 
@@ -140,22 +137,11 @@ def start_services(kafka: str, databases: dict[str, str]) -> None:
             time.sleep(0.3)
 
 
-async def publish_demo(kafka: str) -> int:
-    events = demo_events(REGION)
-    producer = AIOKafkaProducer(bootstrap_servers=kafka, enable_idempotence=True)
-    await producer.start()
-    try:
-        for event in events:
-            record = to_kafka_record(event)
-            await producer.send_and_wait(
-                topics_for_region(REGION).referral_events,
-                key=record.key,
-                value=record.value,
-                headers=list(record.headers),
-            )
-    finally:
-        await producer.stop()
-    return len(events)
+def load_demo_data(kafka: str, databases: dict[str, str]) -> None:
+    """Each service loads its own demo data through its use cases, so the events flow as in real use."""
+    referral = next(service for service in SERVICES if service.name == "referral")
+    env = service_env(referral, kafka, databases[referral.name])
+    subprocess.run([sys.executable, "-m", "referral", "demo-data"], env=env, check=True)
 
 
 def up() -> None:
@@ -165,7 +151,7 @@ def up() -> None:
     created = asyncio.run(provision_region_topics(kafka, REGION))
     say(f"topics of {REGION}: {len(created)} created")
     start_services(kafka, databases)
-    say(f"demo: {asyncio.run(publish_demo(kafka))} referral events published (idempotent)")
+    load_demo_data(kafka, databases)
     say(f"\nthe platform is up in {time.monotonic() - started:.1f} s. Where to look:")
     for service in SERVICES:
         say(f"  {service.name:<13} {service.url}/health/ready   {service.url}/metrics   {service.url}/docs")
@@ -194,14 +180,8 @@ def status() -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("command", choices=["up", "down", "status", "demo"])
-    parser.add_argument(
-        "--kafka", help="with `demo`: the broker to publish to (e.g. compose's 127.0.0.1:9092)"
-    )
+    parser.add_argument("command", choices=["up", "down", "status"])
     args = parser.parse_args(argv)
-    if args.command == "demo":
-        say(f"demo: {asyncio.run(publish_demo(args.kafka or infrastructure_urls()[0]))} events published")
-        return
     {"up": up, "down": down, "status": status}[args.command]()
 
 

@@ -27,8 +27,8 @@ from referral.service.submit_referral import SubmitReferral, submit_referral
 from referral.service.unit_of_work import UnitOfWork
 from service_kit.http.api_keys import issue_api_key
 
-FRANCE_TRAVAIL_LENS: Final = UUID("0a0d0e00-0000-4000-8000-000000000001")
-MISSION_LOCALE_LIEVIN: Final = UUID("0a0d0e00-0000-4000-8000-000000000002")
+FRANCE_TRAVAIL_METZ: Final = UUID("0a0d0e00-0000-4000-8000-000000000001")
+MISSION_LOCALE_NANCY: Final = UUID("0a0d0e00-0000-4000-8000-000000000002")
 LIRE_ENSEMBLE: Final = UUID("0a0d0e00-0000-4000-8000-000000000003")
 WORKSHOP: Final = UUID("0a0d0e00-0000-4000-8000-000000000010")
 AUTUMN_SESSION: Final = UUID("0a0d0e00-0000-4000-8000-000000000011")
@@ -64,8 +64,8 @@ class DemoData:
 async def load_demo_data(service: ReferralService, *, now: datetime | None = None) -> DemoData:
     region = service.settings.region
     organisations = [
-        Organisation(FRANCE_TRAVAIL_LENS, "France Travail Lens", OrganisationKind.PRESCRIBER, region),
-        Organisation(MISSION_LOCALE_LIEVIN, "Mission Locale de Liévin", OrganisationKind.PRESCRIBER, region),
+        Organisation(FRANCE_TRAVAIL_METZ, "France Travail Metz Borny", OrganisationKind.PRESCRIBER, region),
+        Organisation(MISSION_LOCALE_NANCY, "Mission Locale de Nancy", OrganisationKind.PRESCRIBER, region),
         Organisation(LIRE_ENSEMBLE, "Association Lire Ensemble", OrganisationKind.OPERATOR, region),
     ]
     demo = DemoData(already_loaded=False)
@@ -79,7 +79,7 @@ async def load_demo_data(service: ReferralService, *, now: datetime | None = Non
             ).secret
         await publish_workshop(
             PublishWorkshop(
-                workshop_id=WORKSHOP, operator_organisation_id=LIRE_ENSEMBLE, title="Première marche Lens"
+                workshop_id=WORKSHOP, operator_organisation_id=LIRE_ENSEMBLE, title="Première marche Metz"
             ),
             uow,
         )
@@ -94,7 +94,7 @@ async def load_demo_data(service: ReferralService, *, now: datetime | None = Non
                     operator_organisation_id=LIRE_ENSEMBLE,
                     starts_on=starts_on,
                     ends_on=starts_on + timedelta(weeks=8),
-                    venue="Médiathèque Robert-Cousin, Lens",
+                    venue="Médiathèque Jean-Macé, Metz",
                     capacity=capacity,
                 ),
                 uow,
@@ -105,7 +105,7 @@ async def load_demo_data(service: ReferralService, *, now: datetime | None = Non
     for index, ((given, family, born), step) in enumerate(zip(_PERSONS, _STEPS, strict=True)):
         clock += timedelta(hours=1)
         referral_id = UUID(f"0a0d0e00-0000-4000-8000-0000000001{index:02d}")
-        prescriber = FRANCE_TRAVAIL_LENS if index % 2 == 0 else MISSION_LOCALE_LIEVIN
+        prescriber = FRANCE_TRAVAIL_METZ if index % 2 == 0 else MISSION_LOCALE_NANCY
         person = Person(
             id=UUID(f"0a0d0e00-0000-4000-8000-0000000002{index:02d}"),
             identity=Identity(given, family, born),
