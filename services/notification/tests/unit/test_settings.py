@@ -50,3 +50,28 @@ def test_a_region_must_be_a_slug(monkeypatch: pytest.MonkeyPatch) -> None:
 
     with pytest.raises(ValidationError, match="region"):
         NotificationSettings()
+
+
+def test_webhooks_reach_no_private_network_by_default() -> None:
+    assert NotificationSettings().webhook_allowed_networks == ()
+
+
+def test_local_receivers_can_be_allowed_for_development(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(f"{PREFIX}WEBHOOK_ALLOWED_NETWORKS", '["127.0.0.0/8", "::1/128"]')
+
+    assert NotificationSettings().webhook_allowed_networks == ("127.0.0.0/8", "::1/128")
+
+
+def test_an_allowed_network_must_be_a_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(f"{PREFIX}WEBHOOK_ALLOWED_NETWORKS", '["localhost"]')
+
+    with pytest.raises(ValidationError, match="webhook_allowed_networks"):
+        NotificationSettings()
+
+
+def test_production_refuses_an_allow_list_of_private_networks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(f"{PREFIX}ENVIRONMENT", "production")
+    monkeypatch.setenv(f"{PREFIX}WEBHOOK_ALLOWED_NETWORKS", '["10.0.0.0/8"]')
+
+    with pytest.raises(ValidationError, match="never production"):
+        NotificationSettings()
