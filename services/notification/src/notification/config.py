@@ -3,7 +3,7 @@
 from ipaddress import ip_network
 from typing import Self
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from service_kit.settings import ServiceSettings
@@ -24,6 +24,15 @@ class NotificationSettings(ServiceSettings):
         description="Networks webhooks may reach although not public, e.g. 127.0.0.0/8: development only.",
     )
 
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(default=1025, ge=1, le=65535)
+    smtp_starttls: bool = False
+    smtp_username: str | None = None
+    smtp_password: SecretStr = SecretStr("dev-smtp-password")
+    smtp_sender: str = "Première marche <ne-pas-repondre@premiere-marche.fr>"
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    smtp_ca_file: str | None = Field(default=None, description="A CA to trust instead of the system's.")
+
     @field_validator("webhook_allowed_networks")
     @classmethod
     def must_be_networks(cls, networks: tuple[str, ...]) -> tuple[str, ...]:
@@ -35,4 +44,10 @@ class NotificationSettings(ServiceSettings):
     def refuse_private_webhook_destinations_in_production(self) -> Self:
         if self.environment == "production" and self.webhook_allowed_networks:
             raise ValueError("webhook_allowed_networks is for development and tests, never production")
+        return self
+
+    @model_validator(mode="after")
+    def refuse_unencrypted_smtp_in_production(self) -> Self:
+        if self.environment == "production" and not self.smtp_starttls:
+            raise ValueError("smtp_starttls must be true in production: e-mails carry personal details")
         return self

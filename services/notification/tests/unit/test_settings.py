@@ -1,7 +1,7 @@
 import os
 
 import pytest
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 from sqlalchemy import make_url
 
 from notification.config import NotificationSettings
@@ -69,8 +69,39 @@ def test_an_allowed_network_must_be_a_network(monkeypatch: pytest.MonkeyPatch) -
         NotificationSettings()
 
 
-def test_production_refuses_an_allow_list_of_private_networks(monkeypatch: pytest.MonkeyPatch) -> None:
+def in_production_with_real_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    secrets = [name for name, value in NotificationSettings() if isinstance(value, SecretStr)]
+    for name in secrets:
+        monkeypatch.setenv(f"{PREFIX}{name.upper()}", f"real-{name}")
     monkeypatch.setenv(f"{PREFIX}ENVIRONMENT", "production")
+    monkeypatch.setenv(f"{PREFIX}SMTP_STARTTLS", "true")
+
+
+def test_production_settings_with_real_secrets_are_accepted(monkeypatch: pytest.MonkeyPatch) -> None:
+    in_production_with_real_secrets(monkeypatch)
+
+    assert NotificationSettings().environment == "production"
+
+
+@pytest.mark.parametrize("name", ["smtp_password"])
+def test_production_refuses_a_development_secret(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    in_production_with_real_secrets(monkeypatch)
+    monkeypatch.delenv(f"{PREFIX}{name.upper()}")
+
+    with pytest.raises(ValidationError, match=name):
+        NotificationSettings()
+
+
+def test_production_refuses_smtp_without_starttls(monkeypatch: pytest.MonkeyPatch) -> None:
+    in_production_with_real_secrets(monkeypatch)
+    monkeypatch.setenv(f"{PREFIX}SMTP_STARTTLS", "false")
+
+    with pytest.raises(ValidationError, match="smtp_starttls"):
+        NotificationSettings()
+
+
+def test_production_refuses_an_allow_list_of_private_networks(monkeypatch: pytest.MonkeyPatch) -> None:
+    in_production_with_real_secrets(monkeypatch)
     monkeypatch.setenv(f"{PREFIX}WEBHOOK_ALLOWED_NETWORKS", '["10.0.0.0/8"]')
 
     with pytest.raises(ValidationError, match="never production"):
