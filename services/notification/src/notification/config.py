@@ -33,6 +33,16 @@ class NotificationSettings(ServiceSettings):
     smtp_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
     smtp_ca_file: str | None = Field(default=None, description="A CA to trust instead of the system's.")
 
+    referral_internal_url: str = "http://127.0.0.1:8001"
+    referral_internal_service_token: SecretStr = SecretStr("dev-internal-service-token")
+    referral_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+
+    sms_provider_url: str = "http://127.0.0.1:8090/sms"
+    sms_provider_token: SecretStr = SecretStr("dev-sms-provider-token")
+    sms_sender_name: str = Field(default="PremMarche", pattern=r"^[A-Za-z0-9 ]{1,11}$")
+    sms_max_segments: int = Field(default=1, ge=1, le=3)
+    sms_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+
     @field_validator("webhook_allowed_networks")
     @classmethod
     def must_be_networks(cls, networks: tuple[str, ...]) -> tuple[str, ...]:

@@ -83,7 +83,7 @@ def test_production_settings_with_real_secrets_are_accepted(monkeypatch: pytest.
     assert NotificationSettings().environment == "production"
 
 
-@pytest.mark.parametrize("name", ["smtp_password"])
+@pytest.mark.parametrize("name", ["smtp_password", "referral_internal_service_token", "sms_provider_token"])
 def test_production_refuses_a_development_secret(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
     in_production_with_real_secrets(monkeypatch)
     monkeypatch.delenv(f"{PREFIX}{name.upper()}")
@@ -105,4 +105,18 @@ def test_production_refuses_an_allow_list_of_private_networks(monkeypatch: pytes
     monkeypatch.setenv(f"{PREFIX}WEBHOOK_ALLOWED_NETWORKS", '["10.0.0.0/8"]')
 
     with pytest.raises(ValidationError, match="never production"):
+        NotificationSettings()
+
+
+def test_by_default_an_sms_fits_one_segment_and_the_contact_comes_from_the_local_referral_service() -> None:
+    settings = NotificationSettings()
+
+    assert settings.sms_max_segments == 1
+    assert settings.referral_internal_url == "http://127.0.0.1:8001"
+
+
+def test_the_sms_sender_name_is_at_most_eleven_letters_or_digits(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(f"{PREFIX}SMS_SENDER_NAME", "Premiere-marche")
+
+    with pytest.raises(ValidationError, match="sms_sender_name"):
         NotificationSettings()
