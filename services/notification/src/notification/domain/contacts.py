@@ -33,3 +33,8 @@ class SmsTooLongError(SmsNotSentError):
 class NoPhoneNumberError(SmsNotSentError):
     def __init__(self, person_id: UUID) -> None:
         super().__init__(f"person {person_id} has no phone number to send an SMS to", permanent=True)
+
+
+class NoEmailAddressError(Exception):
+    def __init__(self, person_id: UUID) -> None:
+        super().__init__(f"person {person_id} has no e-mail address")

@@ -2,15 +2,11 @@
 
 from datetime import datetime
 from random import Random
-from typing import Protocol
 
-from notification.domain.delivery_decision import AttemptOutcome, DeliveryDecision, decide_after_attempt
+from notification.domain.delivery_decision import DeliveryDecision, decide_after_attempt
 from notification.domain.retry_schedule import RetrySchedule
 from notification.domain.webhooks import WebhookEndpoint, WebhookMessage
-
-
-class WebhookTransport(Protocol):
-    async def send(self, endpoint: WebhookEndpoint, message: WebhookMessage) -> AttemptOutcome: ...
+from notification.service.ports import WebhookTransport
 
 
 async def attempt_webhook_delivery(

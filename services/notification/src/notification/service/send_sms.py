@@ -1,24 +1,14 @@
 """Sends an SMS to a person: the number is asked of the referral service now, used once, and forgotten."""
 
-from typing import Protocol
 from uuid import UUID
 
 import structlog
 
-from notification.domain.contacts import NoPhoneNumberError, PersonContact, SmsTooLongError
+from notification.domain.contacts import NoPhoneNumberError, SmsTooLongError
 from notification.domain.sms_length import sms_length
+from notification.service.ports import ContactDirectory, SmsGateway
 
 logger = structlog.get_logger(__name__)
-
-
-class ContactDirectory(Protocol):
-    async def contact_of(self, person_id: UUID, purpose: str) -> PersonContact: ...
-
-
-class SmsGateway(Protocol):
-    max_segments: int
-
-    async def send(self, phone_number: str, text: str) -> None: ...
 
 
 async def send_sms_to_person(
