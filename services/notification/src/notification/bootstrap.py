@@ -1,12 +1,74 @@
-"""The only place that wires settings → engine (→ broker and outbox relay, once notification has events)."""
+"""The only place that wires settings → engine and delivery channels (→ broker and outbox relay, once
+notification consumes the timeline)."""
 
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field
 
+import aiohttp
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from notification.adapters.address_guard import AddressGuard
+from notification.adapters.http_sms_provider import HttpSmsProvider
+from notification.adapters.referral_contacts import ReferralContactClient
+from notification.adapters.smtp_mailer import SmtpMailer, SmtpServer
+from notification.adapters.webhook_sender import WebhookSender, open_webhook_sender
 from notification.config import NotificationSettings
 from service_kit.database import create_database_engine
 from service_kit.metrics import ServiceMetrics
+
+
+@dataclass(frozen=True)
+class DeliveryChannels:
+    webhooks: WebhookSender
+    mailer: SmtpMailer
+    sms: HttpSmsProvider
+    contacts: ReferralContactClient
+
+
+def smtp_server_of(settings: NotificationSettings) -> SmtpServer:
+    return SmtpServer(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        sender=settings.smtp_sender,
+        starttls=settings.smtp_starttls,
+        username=settings.smtp_username,
+        password=settings.smtp_password.get_secret_value(),
+        timeout_seconds=settings.smtp_timeout_seconds,
+        ca_file=settings.smtp_ca_file,
+    )
+
+
+@asynccontextmanager
+async def open_delivery_channels(settings: NotificationSettings) -> AsyncIterator[DeliveryChannels]:
+    """Webhooks go out through a session of their own, whose resolver refuses private addresses; the
+    referral service and the SMS provider are operators' choices, reached through another."""
+    async with (
+        open_webhook_sender(
+            AddressGuard(settings.webhook_allowed_networks),
+            timeout_seconds=settings.webhook_timeout_seconds,
+            concurrency_per_endpoint=settings.webhook_concurrency_per_endpoint,
+        ) as webhooks,
+        aiohttp.ClientSession(trust_env=False) as session,
+    ):
+        yield DeliveryChannels(
+            webhooks=webhooks,
+            mailer=SmtpMailer(smtp_server_of(settings)),
+            sms=HttpSmsProvider(
+                session,
+                settings.sms_provider_url,
+                settings.sms_provider_token.get_secret_value(),
+                sender_name=settings.sms_sender_name,
+                max_segments=settings.sms_max_segments,
+                timeout_seconds=settings.sms_timeout_seconds,
+            ),
+            contacts=ReferralContactClient(
+                session,
+                settings.referral_internal_url,
+                settings.referral_internal_service_token.get_secret_value(),
+                timeout_seconds=settings.referral_timeout_seconds,
+            ),
+        )
 
 
 @dataclass
@@ -14,11 +76,15 @@ class NotificationService:
     settings: NotificationSettings
     engine: AsyncEngine
     metrics: ServiceMetrics
+    channels: DeliveryChannels | None = None
+    _resources: AsyncExitStack = field(default_factory=AsyncExitStack)
 
     async def start(self) -> None:
-        """Nothing to start until the service consumes or publishes events."""
+        self.channels = await self._resources.enter_async_context(open_delivery_channels(self.settings))
 
     async def stop(self) -> None:
+        await self._resources.aclose()
+        self.channels = None
         await self.engine.dispose()
 
 
