@@ -2,18 +2,44 @@
 
 from fastapi import FastAPI
 
-from pathway.bootstrap import bootstrap
+from pathway.bootstrap import PathwayService, bootstrap
 from pathway.config import PathwaySettings
+from pathway.entrypoints.http.event_routes import event_routes
 from service_kit.event_consumer import AfterCommit
 from service_kit.health import database_check
+from service_kit.http.body_limit import BodyLimitMiddleware
+from service_kit.http.problem_handlers import install_problem_handlers
 from service_kit.service_app import build_service_app
+
+DESCRIPTION = """Each person's pathway timeline, assembled from the events of the organisations that follow
+them.
+
+Partner systems send CloudEvents to `POST /events` with their organisation's API key; each event is
+checked as the assembler checks it, and the accepted ones are on the partner topic before the answer.
+Every refusal of a request is an RFC 9457 problem document."""
 
 
 def create_app(settings: PathwaySettings, *, after_commit: AfterCommit | None = None) -> FastAPI:
-    service = bootstrap(settings, after_commit=after_commit)
-    return build_service_app(
+    return build_app(bootstrap(settings, after_commit=after_commit))
+
+
+def build_app(service: PathwayService) -> FastAPI:
+    settings = service.settings
+    app = build_service_app(
         "Première marche — pathway",
         service,
         checks={"database": database_check(service.engine), "kafka": service.producer.is_reachable},
         metrics=service.metrics,
     )
+    app.description = DESCRIPTION
+    app.include_router(
+        event_routes(
+            service.session_factory,
+            service.partner_topic,
+            region=settings.region,
+            max_events_per_request=settings.max_events_per_request,
+        )
+    )
+    install_problem_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    return app

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from faststream.kafka import KafkaBroker
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from pathway.adapters.partner_events_topic import PartnerEventsTopic
 from pathway.config import SERVICE_NAME, PathwaySettings
 from pathway.entrypoints.alert_sweeper import AlertSweeper
 from pathway.entrypoints.consumers import when_event_received_assemble_the_pathway
@@ -32,6 +33,7 @@ class PathwayService:
     metrics: ServiceMetrics
     assembler: EventConsumer
     alert_sweeper: AlertSweeper
+    partner_topic: PartnerEventsTopic
     _background: list[asyncio.Task[None]] = field(default_factory=list, init=False)
 
     async def start(self) -> None:
@@ -48,6 +50,7 @@ class PathwayService:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        await self.partner_topic.stop()
         await self.producer.stop()
         await self.engine.dispose()
 
@@ -84,6 +87,12 @@ def bootstrap(settings: PathwaySettings, *, after_commit: AfterCommit | None = N
         interval_seconds=settings.alert_sweep_interval_seconds,
         batch_size=settings.alert_sweep_batch_size,
     )
+    # A producer of its own: the API starts it when first needed, and it must not hold up the relay.
+    partner_topic = PartnerEventsTopic(
+        EventProducer(settings.kafka_bootstrap_servers, client_id=f"{SERVICE_NAME}-{settings.region}-ingest"),
+        topic=topics.partner_events,
+        ack_timeout_seconds=settings.ingest_ack_timeout_seconds,
+    )
     return PathwayService(
         settings=settings,
         engine=engine,
@@ -94,4 +103,5 @@ def bootstrap(settings: PathwaySettings, *, after_commit: AfterCommit | None = N
         metrics=metrics,
         assembler=assembler,
         alert_sweeper=alert_sweeper,
+        partner_topic=partner_topic,
     )

@@ -18,12 +18,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
+from service_kit.http.api_keys import define_api_keys_table
 from service_kit.messaging_tables import define_inbox_table, define_outbox_table
 
 metadata = MetaData()
 
 outbox = define_outbox_table(metadata)
 inbox = define_inbox_table(metadata)
+api_keys = define_api_keys_table(metadata)
 
 pathways = Table(
     "pathways",

@@ -8,6 +8,8 @@ class RefusalReason(StrEnum):
     SOURCE_NOT_AN_ORGANISATION = "source_not_an_organisation"
     TYPE_NOT_ALLOWED = "type_not_allowed"
     NOT_IN_CARE_TEAM = "not_in_care_team"
+    SOURCE_OF_ANOTHER_ORGANISATION = "source_of_another_organisation"
+    """Over HTTP only: the source is not the organisation the API key belongs to."""
     RETRACTED_EVENT_UNKNOWN = "retracted_event_unknown"
     RETRACTED_EVENT_OF_ANOTHER_SOURCE = "retracted_event_of_another_source"
     RETRACTED_EVENT_ALREADY_RETRACTED = "retracted_event_already_retracted"

@@ -5,28 +5,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from event_contracts.envelope import CloudEvent
 from event_contracts.topics import RegionTopics
+from pathway.adapters.cloud_events import recorded
 from pathway.adapters.organisation_repository import SqlOrganisations
 from pathway.adapters.pathway_repository import SqlPathways
 from pathway.adapters.timeline_publisher import OutboxTimelinePublisher
 from pathway.domain.errors import RefusedEventError
 from pathway.domain.senders import Channel
-from pathway.domain.timeline import RecordedEvent
 from pathway.entrypoints.topic_aware_consumer import arrival_topic
 from pathway.service.assemble_event import assemble_event
 from service_kit.errors import PermanentError
 from service_kit.event_consumer import EventHandler
-
-
-def recorded(event: CloudEvent) -> RecordedEvent:
-    return RecordedEvent(
-        person_id=event.subject,
-        event_type=event.type,
-        source=event.source,
-        event_id=event.id,
-        occurred_at=event.time,
-        dataschema=event.dataschema,
-        data=event.data.model_dump(mode="json"),
-    )
 
 
 def when_event_received_assemble_the_pathway(region: str, topics: RegionTopics) -> EventHandler:

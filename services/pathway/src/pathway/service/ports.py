@@ -1,13 +1,13 @@
 """What the use cases need from the outside world, implemented by the adapters."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
 from pathway.domain.events import AlertRaised, PathwayEvent, StageChanged
 from pathway.domain.pathway import Pathway
 from pathway.domain.senders import Organisation
-from pathway.domain.timeline import TimelineEntry
+from pathway.domain.timeline import EventReference, TimelineEntry
 
 
 class Pathways(Protocol):
@@ -39,3 +39,13 @@ class TimelinePublisher(Protocol):
     async def stage_changed(self, change: StageChanged) -> None: ...
 
     async def alert_raised(self, alert: AlertRaised) -> None: ...
+
+
+class IngestionReads(Protocol):
+    """What the door to the partner topic reads, without locking anything."""
+
+    async def care_teams(self, person_ids: Collection[str]) -> Mapping[str, Mapping[str, str]]:
+        """Each known person's care team now: organisation id → organisation kind."""
+
+    async def already_recorded(self, references: Collection[EventReference]) -> set[EventReference]:
+        """Those of the references that are on some person's timeline."""
