@@ -1,11 +1,14 @@
 """What the use cases need from the outside world; the adapters provide it."""
 
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Protocol
 from uuid import UUID
 
 from notification.domain.contacts import PersonContact
 from notification.domain.delivery_decision import AttemptOutcome
 from notification.domain.messages import Message
+from notification.domain.webhook_delivery import WebhookDelivery
 from notification.domain.webhooks import WebhookEndpoint, WebhookMessage
 
 
@@ -25,3 +28,11 @@ class SmsGateway(Protocol):
 
 class Mailer(Protocol):
     async def send(self, recipient: str, message: Message) -> None: ...
+
+
+class WebhookDeliveries(Protocol):
+    async def claim_due(self, now: datetime, lease: timedelta, limit: int) -> list[WebhookDelivery]:
+        """Due deliveries of enabled endpoints, kept from other instances for `lease`."""
+
+    async def save_attempts(self, deliveries: Sequence[WebhookDelivery], now: datetime) -> None:
+        """Store each delivery's state after its attempt, and disable endpoints that asked for it."""
