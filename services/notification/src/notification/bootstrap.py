@@ -1,9 +1,12 @@
-"""The only place that wires settings → engine and delivery channels (→ broker and outbox relay, once
-notification consumes the timeline)."""
+"""The only place that wires settings → engine, delivery channels and the webhook dispatcher (→ broker
+and outbox relay, once notification consumes the timeline)."""
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import aiohttp
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -12,9 +15,11 @@ from notification.adapters.address_guard import AddressGuard
 from notification.adapters.http_sms_provider import HttpSmsProvider
 from notification.adapters.referral_contacts import ReferralContactClient
 from notification.adapters.smtp_mailer import SmtpMailer, SmtpServer
+from notification.adapters.webhook_deliveries import PostgresWebhookDeliveries
 from notification.adapters.webhook_sender import WebhookSender, open_webhook_sender
 from notification.config import NotificationSettings
-from service_kit.database import create_database_engine
+from notification.entrypoints.webhook_dispatcher import WebhookDispatcher
+from service_kit.database import create_database_engine, create_session_factory
 from service_kit.metrics import ServiceMetrics
 
 
@@ -77,12 +82,28 @@ class NotificationService:
     engine: AsyncEngine
     metrics: ServiceMetrics
     channels: DeliveryChannels | None = None
+    webhook_dispatcher: WebhookDispatcher | None = None
     _resources: AsyncExitStack = field(default_factory=AsyncExitStack)
+    _tasks: list["asyncio.Task[None]"] = field(default_factory=list)
 
     async def start(self) -> None:
         self.channels = await self._resources.enter_async_context(open_delivery_channels(self.settings))
+        self.webhook_dispatcher = WebhookDispatcher(
+            PostgresWebhookDeliveries(create_session_factory(self.engine)),
+            self.channels.webhooks,
+            interval_seconds=self.settings.webhook_dispatch_interval_seconds,
+            batch_size=self.settings.webhook_batch_size,
+            lease=timedelta(seconds=self.settings.webhook_lease_seconds),
+        )
+        self._tasks.append(asyncio.create_task(self.webhook_dispatcher.run(), name="webhook-dispatcher"))
 
     async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
         await self._resources.aclose()
         self.channels = None
         await self.engine.dispose()

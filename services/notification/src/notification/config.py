@@ -19,6 +19,11 @@ class NotificationSettings(ServiceSettings):
 
     webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
     webhook_concurrency_per_endpoint: int = Field(default=4, ge=1, le=100)
+    webhook_dispatch_interval_seconds: float = Field(default=1.0, gt=0)
+    webhook_batch_size: int = Field(default=100, ge=1, le=10_000)
+    webhook_lease_seconds: float = Field(
+        default=600.0, gt=0, description="How long a claimed batch is kept from other instances."
+    )
     webhook_allowed_networks: tuple[str, ...] = Field(
         default=(),
         description="Networks webhooks may reach although not public, e.g. 127.0.0.0/8: development only.",
@@ -49,6 +54,12 @@ class NotificationSettings(ServiceSettings):
         for network in networks:
             ip_network(network)
         return networks
+
+    @model_validator(mode="after")
+    def lease_outlasts_an_attempt(self) -> Self:
+        if self.webhook_lease_seconds <= self.webhook_timeout_seconds:
+            raise ValueError("webhook_lease_seconds must exceed webhook_timeout_seconds")
+        return self
 
     @model_validator(mode="after")
     def refuse_private_webhook_destinations_in_production(self) -> Self:

@@ -120,3 +120,11 @@ def test_the_sms_sender_name_is_at_most_eleven_letters_or_digits(monkeypatch: py
 
     with pytest.raises(ValidationError, match="sms_sender_name"):
         NotificationSettings()
+
+
+def test_a_claimed_batch_is_kept_longer_than_one_attempt_can_take(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(f"{PREFIX}WEBHOOK_TIMEOUT_SECONDS", "30")
+    monkeypatch.setenv(f"{PREFIX}WEBHOOK_LEASE_SECONDS", "20")
+
+    with pytest.raises(ValidationError, match="webhook_lease_seconds"):
+        NotificationSettings()
