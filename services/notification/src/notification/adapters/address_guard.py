@@ -13,13 +13,11 @@ from urllib.parse import urlsplit
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import ThreadedResolver
 
-from notification.domain.destination_addresses import IpNetwork, refusal_reason
+from notification.domain.destination_addresses import DestinationRefusedError, IpNetwork, refusal_reason
 
 ALLOWED_SCHEMES = frozenset({"http", "https"})
 
-
-class DestinationRefusedError(Exception):
-    """Deliberately not an OSError: the HTTP client must not mistake it for a passing network failure."""
+__all__ = ["AddressGuard", "DestinationRefusedError", "GuardedResolver"]
 
 
 class AddressGuard:

@@ -12,6 +12,10 @@ IpNetwork = IPv4Network | IPv6Network
 UNIQUE_LOCAL = IPv6Network("fc00::/7")
 
 
+class DestinationRefusedError(Exception):
+    """Deliberately not an OSError: an HTTP client must not mistake it for a passing network failure."""
+
+
 def refusal_reason(address: str | IpAddress, allowed: Iterable[IpNetwork] = ()) -> str | None:
     """Why we never send to this address, or None when we may."""
     parsed = ip_address(address) if isinstance(address, str) else address

@@ -36,3 +36,12 @@ class WebhookDeliveries(Protocol):
 
     async def save_attempts(self, deliveries: Sequence[WebhookDelivery], now: datetime) -> None:
         """Store each delivery's state after its attempt, and disable endpoints that asked for it."""
+
+
+class WebhookEndpoints(Protocol):
+    async def add_endpoint(self, endpoint: WebhookEndpoint) -> None: ...
+
+
+class DestinationCheck(Protocol):
+    async def check_url(self, url: str) -> None:
+        """Raises DestinationRefusedError unless every address the URL's host resolves to may be reached."""

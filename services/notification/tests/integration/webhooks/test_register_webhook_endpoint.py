@@ -1,0 +1,81 @@
+"""Registering a partner's endpoint: its URL is checked first, and it gets a secret of its own."""
+
+import asyncio
+import re
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from notification.adapters.address_guard import AddressGuard
+from notification.adapters.tables import webhook_endpoints
+from notification.domain.destination_addresses import DestinationRefusedError
+from notification.domain.webhooks import WebhookEndpoint, WebhookSecret
+from notification.entrypoints.cli import MIGRATIONS, main
+from notification.service.register_webhook_endpoint import register_webhook_endpoint
+from service_kit.migrations import upgrade_to_head
+
+
+class RememberedEndpoints:
+    def __init__(self) -> None:
+        self.added: list[WebhookEndpoint] = []
+
+    async def add_endpoint(self, endpoint: WebhookEndpoint) -> None:
+        self.added.append(endpoint)
+
+
+async def test_an_endpoint_on_a_public_address_is_registered_with_a_new_secret() -> None:
+    endpoints = RememberedEndpoints()
+
+    endpoint = await register_webhook_endpoint(
+        "https://93.184.216.34/hooks", destinations=AddressGuard(), endpoints=endpoints
+    )
+
+    assert endpoints.added == [endpoint]
+    assert WebhookSecret.parse(endpoint.secrets[0].shared_form) == endpoint.secrets[0]
+
+
+@pytest.mark.parametrize("url", ["http://localhost:8080/hooks", "http://10.1.2.3/hooks", "http://[fd00::5]/"])
+async def test_an_endpoint_inside_our_network_is_refused_and_not_stored(url: str) -> None:
+    endpoints = RememberedEndpoints()
+
+    with pytest.raises(DestinationRefusedError):
+        await register_webhook_endpoint(url, destinations=AddressGuard(), endpoints=endpoints)
+
+    assert endpoints.added == []
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest) -> str:
+    if not request.config.pluginmanager.has_plugin("devstack"):
+        pytest.skip("needs the real PostgreSQL server of the devstack plugin")
+    url = request.getfixturevalue("fresh_database")
+    assert isinstance(url, str)
+    return url
+
+
+async def test_the_add_webhook_command_stores_the_endpoint_and_prints_its_secret_once(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await asyncio.to_thread(upgrade_to_head, MIGRATIONS, database_url)
+    monkeypatch.setenv("NOTIFICATION_DATABASE_URL", database_url)
+
+    # The command runs its own event loop, as it does from a shell.
+    await asyncio.to_thread(main, ["add-webhook", "--url", "https://93.184.216.34/hooks"])
+    with pytest.raises(SystemExit) as refused:
+        await asyncio.to_thread(main, ["add-webhook", "--url", "http://127.0.0.1/hooks"])
+
+    printed = capsys.readouterr()
+    secret = re.search(r"^secret (whsec_\S+)", printed.out, re.MULTILINE)
+    assert secret is not None
+    assert refused.value.code == 2
+    assert "loopback" in printed.err
+    engine = create_async_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            stored = (
+                await connection.execute(select(webhook_endpoints.c.url, webhook_endpoints.c.secrets))
+            ).all()
+    finally:
+        await engine.dispose()
+    assert [(row.url, row.secrets) for row in stored] == [("https://93.184.216.34/hooks", [secret.group(1)])]
