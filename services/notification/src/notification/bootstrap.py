@@ -3,12 +3,13 @@ and outbox relay, once notification consumes the timeline)."""
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 import aiohttp
+from prometheus_client import Counter
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from notification.adapters.address_guard import AddressGuard
@@ -18,6 +19,7 @@ from notification.adapters.smtp_mailer import SmtpMailer, SmtpServer
 from notification.adapters.webhook_deliveries import PostgresWebhookDeliveries
 from notification.adapters.webhook_sender import WebhookSender, open_webhook_sender
 from notification.config import NotificationSettings
+from notification.domain.webhook_delivery import DeliveryStatus, WebhookDelivery
 from notification.entrypoints.webhook_dispatcher import WebhookDispatcher
 from service_kit.database import create_database_engine, create_session_factory
 from service_kit.metrics import ServiceMetrics
@@ -76,6 +78,21 @@ async def open_delivery_channels(settings: NotificationSettings) -> AsyncIterato
         )
 
 
+def count_webhook_attempts(metrics: ServiceMetrics) -> Callable[[WebhookDelivery], None]:
+    attempts = Counter(
+        "webhook_attempts_total",
+        "Webhook delivery attempts, by result (delivered, retry, given_up, endpoint_disabled).",
+        ["result"],
+        registry=metrics.registry,
+    )
+
+    def count(delivery: WebhookDelivery) -> None:
+        pending = delivery.status is DeliveryStatus.PENDING
+        attempts.labels(result="retry" if pending else delivery.status.value).inc()
+
+    return count
+
+
 @dataclass
 class NotificationService:
     settings: NotificationSettings
@@ -86,6 +103,9 @@ class NotificationService:
     _resources: AsyncExitStack = field(default_factory=AsyncExitStack)
     _tasks: list["asyncio.Task[None]"] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        self._count_webhook_attempt = count_webhook_attempts(self.metrics)
+
     async def start(self) -> None:
         self.channels = await self._resources.enter_async_context(open_delivery_channels(self.settings))
         self.webhook_dispatcher = WebhookDispatcher(
@@ -94,6 +114,7 @@ class NotificationService:
             interval_seconds=self.settings.webhook_dispatch_interval_seconds,
             batch_size=self.settings.webhook_batch_size,
             lease=timedelta(seconds=self.settings.webhook_lease_seconds),
+            on_attempt=self._count_webhook_attempt,
         )
         self._tasks.append(asyncio.create_task(self.webhook_dispatcher.run(), name="webhook-dispatcher"))
 

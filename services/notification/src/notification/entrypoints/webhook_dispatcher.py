@@ -8,6 +8,7 @@ from random import Random
 import structlog
 
 from notification.domain.retry_schedule import RetrySchedule
+from notification.domain.webhook_delivery import WebhookDelivery
 from notification.service.deliver_due_webhooks import deliver_due_webhooks
 from notification.service.ports import WebhookDeliveries, WebhookTransport
 
@@ -29,6 +30,7 @@ class WebhookDispatcher:
         lease: timedelta,
         schedule: RetrySchedule | None = None,
         clock: Callable[[], datetime] = utc_now,
+        on_attempt: Callable[[WebhookDelivery], None] = lambda _delivery: None,
     ) -> None:
         self._deliveries = deliveries
         self._transport = transport
@@ -37,6 +39,7 @@ class WebhookDispatcher:
         self._lease = lease
         self._schedule = schedule or RetrySchedule()
         self._clock = clock
+        self._on_attempt = on_attempt
         self._rng = Random()  # noqa: S311 - jitter, not cryptography
 
     async def deliver_once(self) -> int:
@@ -51,6 +54,7 @@ class WebhookDispatcher:
             lease=self._lease,
         )
         for delivery in attempted:
+            self._on_attempt(delivery)
             _log.info(
                 "webhook attempted",
                 delivery_id=str(delivery.id),

@@ -60,3 +60,4 @@ async def test_a_delivery_owed_to_a_partner_arrives_signed_while_the_service_run
     assert Webhook(secret.shared_form).verify(request.body, request.headers) == {"seq": 1}
     assert stored is not None
     assert stored.status is DeliveryStatus.DELIVERED
+    assert service.metrics.registry.get_sample_value("webhook_attempts_total", {"result": "delivered"}) == 1
