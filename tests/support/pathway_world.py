@@ -158,8 +158,10 @@ class PathwayApi:
     service: PathwayService
     app: ASGIApp
 
-    async def call(self, method: str, path: str, *, headers: Mapping[str, str], body: bytes = b"") -> Answer:
-        return await call_asgi(self.app, method, path, headers=headers, body=body)
+    async def call(
+        self, method: str, path: str, *, headers: Mapping[str, str], body: bytes = b"", query: str = ""
+    ) -> Answer:
+        return await call_asgi(self.app, method, path, headers=headers, body=body, query=query)
 
     async def close(self) -> None:
         await self.service.partner_topic.stop()

@@ -2,8 +2,10 @@
 
 from fastapi import FastAPI
 
+from pathway.adapters.oidc_tokens import OidcTokenVerifier
 from pathway.bootstrap import PathwayService, bootstrap
 from pathway.config import PathwaySettings
+from pathway.entrypoints.http.caseworker_routes import caseworker_routes
 from pathway.entrypoints.http.event_routes import event_routes
 from service_kit.event_consumer import AfterCommit
 from service_kit.health import database_check
@@ -16,6 +18,10 @@ them.
 
 Partner systems send CloudEvents to `POST /events` with their organisation's API key; each event is
 checked as the assembler checks it, and the accepted ones are on the partner topic before the answer.
+
+Caseworkers read a person's timeline and pathway summary with their identity provider's bearer token
+(OIDC); only professionals of an organisation in the person's care team see the person, as much as
+their audience may, and every read is written to an append-only access audit with its purpose.
 Every refusal of a request is an RFC 9457 problem document."""
 
 
@@ -40,6 +46,13 @@ def build_app(service: PathwayService) -> FastAPI:
             max_events_per_request=settings.max_events_per_request,
         )
     )
+    verifier = OidcTokenVerifier(
+        issuer=settings.oidc_issuer,
+        audience=settings.oidc_audience,
+        jwks_url=settings.oidc_jwks_url,
+        cache_seconds=settings.oidc_jwks_cache_seconds,
+    )
+    app.include_router(caseworker_routes(service.session_factory, verifier))
     install_problem_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     return app

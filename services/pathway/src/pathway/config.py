@@ -19,6 +19,10 @@ class PathwaySettings(ServiceSettings):
     max_events_per_request: int = Field(default=1000, ge=1)
     ingest_ack_timeout_seconds: float = Field(default=10.0, gt=0)
     """How long a partner waits for the broker to acknowledge its events before a 503."""
+    oidc_issuer: str = "http://127.0.0.1:8180/realms/premiere-marche"
+    oidc_audience: str = "pathway"
+    oidc_jwks_url: str = "http://127.0.0.1:8180/realms/premiere-marche/protocol/openid-connect/certs"
+    oidc_jwks_cache_seconds: float = Field(default=300.0, gt=0)
 
     @property
     def assembler_group(self) -> str:

@@ -26,3 +26,15 @@ def test_events_are_taken_in_structured_and_batch_mode_and_refusals_are_problems
     }
     for status in ("401", "403", "413", "415", "503"):
         assert "application/problem+json" in post["responses"][status]["content"], status
+
+
+def test_caseworker_reads_need_a_bearer_token_and_a_coded_purpose() -> None:
+    document = json.loads(COMMITTED.read_text())
+    reads = [document["paths"][path]["get"] for path in document["paths"] if path.startswith("/persons")]
+
+    assert len(reads) == 3
+    for read in reads:
+        assert read["security"] == [{"CaseworkerOidcBearer": []}], read["operationId"]
+        purpose = next(p for p in read["parameters"] if p["name"] == "purpose")
+        assert purpose["required"] is True
+        assert "application/problem+json" in read["responses"]["404"]["content"]

@@ -34,7 +34,7 @@ class SqlPathways:
         )
         return Pathway(
             person_id=person_id,
-            entries=[_entry(row) for row in entries],
+            entries=[entry_from_row(row) for row in entries],
             raised_alerts=frozenset(alerts.scalars()),
         )
 
@@ -117,7 +117,7 @@ class SqlPathways:
         )
 
 
-def _entry(row: Row[tuple[object, ...]]) -> TimelineEntry:
+def entry_from_row(row: Row[tuple[object, ...]]) -> TimelineEntry:
     values = row._mapping
     return TimelineEntry(
         event=RecordedEvent(

@@ -1,10 +1,12 @@
 """The pathway service's tables; migrations are generated from this metadata."""
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Date,
     DateTime,
+    Identity,
     Index,
     Integer,
     MetaData,
@@ -58,6 +60,7 @@ timeline_entries = Table(
     Column("retracted_at", DateTime(timezone=True)),
     PrimaryKeyConstraint("person_id", "seq"),
     UniqueConstraint("event_source", "event_id", name="timeline_entries_event_once"),
+    Index("timeline_entries_by_referral", text("(data ->> 'referral_id')")),
 )
 
 raised_alerts = Table(
@@ -83,3 +86,19 @@ organisations = Table(
     Column("registered_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
+
+access_audit = Table(
+    "access_audit",
+    metadata,
+    Column("id", BigInteger, Identity(always=True), primary_key=True),
+    Column("read_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("subject", String(255), nullable=False),
+    Column("organisation_id", Uuid, nullable=False),
+    Column("roles", ARRAY(String(64)), nullable=False),
+    Column("person_id", String(64), nullable=False),
+    Column("purpose", String(32), nullable=False),
+    Column("what", String(32), nullable=False),
+    Column("granted", Boolean, nullable=False),
+    Index("access_audit_by_person", "person_id", "read_at"),
+)
+"""Append-only: a trigger refuses UPDATE, DELETE and TRUNCATE (migration 0005)."""

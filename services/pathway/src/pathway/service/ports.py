@@ -1,11 +1,14 @@
 """What the use cases need from the outside world, implemented by the adapters."""
 
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from pathway.domain.caseworkers import PersonRead
 from pathway.domain.events import AlertRaised, PathwayEvent, StageChanged
 from pathway.domain.pathway import Pathway
+from pathway.domain.pathway_state import PathwayState
 from pathway.domain.senders import Organisation
 from pathway.domain.timeline import EventReference, TimelineEntry
 
@@ -49,3 +52,46 @@ class IngestionReads(Protocol):
 
     async def already_recorded(self, references: Collection[EventReference]) -> set[EventReference]:
         """Those of the references that are on some person's timeline."""
+
+
+@dataclass(frozen=True)
+class TimelineFilter:
+    event_names: frozenset[str] = frozenset()
+    """Only these events (`barrier.identified`…); all when empty."""
+    barrier_category: str | None = None
+    occurred_from: datetime | None = None
+    occurred_before: datetime | None = None
+
+
+@dataclass(frozen=True)
+class TimelinePosition:
+    """Where a page ended, in order of occurrence: the next page starts after it."""
+
+    occurred_at: datetime
+    seq: int
+
+
+class CaseworkerReads(Protocol):
+    async def care_team(self, person_id: str) -> Mapping[str, str] | None:
+        """The person's care team now; None when no pathway is known for them."""
+
+    async def entries_after(
+        self, person_id: str, query: TimelineFilter, after: TimelinePosition | None, limit: int
+    ) -> list[TimelineEntry]:
+        """Entries not retracted, matching `query`, in order of occurrence, after `after`."""
+
+    async def state(self, person_id: str) -> PathwayState: ...
+
+    async def person_with_referral(self, referral_id: str) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class AuditedRead:
+    read: PersonRead
+    what: str
+    granted: bool
+
+
+class AccessAudit(Protocol):
+    async def record(self, read: AuditedRead) -> None:
+        """Append the read to the audit, in the caller's transaction."""

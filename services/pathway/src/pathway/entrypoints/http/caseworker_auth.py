@@ -1,0 +1,54 @@
+"""Caseworkers authenticate with their identity provider's bearer token (OIDC, JWT): no token or a
+refused one → 401 with a challenge; the provider's keys out of reach → 503."""
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Final
+
+from fastapi import Depends
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from pathway.adapters.oidc_tokens import KeysUnavailableError, OidcTokenVerifier, TokenRefusedError
+from pathway.domain.caseworkers import Caseworker
+from service_kit.http.problems import Problem, ProblemError, problem_type
+
+REALM: Final = "premiere-marche-caseworkers"
+
+_bearer = HTTPBearer(
+    scheme_name="CaseworkerOidcBearer",
+    auto_error=False,
+    description="An access token of the identity provider: a JWT with sub, organisation_id and roles.",
+)
+
+CaseworkerDependency = Callable[..., Awaitable[Caseworker]]
+
+
+def require_caseworker(verifier: OidcTokenVerifier) -> CaseworkerDependency:
+    async def authenticated_caseworker(
+        bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ) -> Caseworker:
+        if bearer is None or not bearer.credentials:
+            raise _unauthenticated("The request carries no bearer token.", challenge_error=None)
+        try:
+            return await verifier.caseworker(bearer.credentials)
+        except TokenRefusedError:
+            raise _unauthenticated("The token is not valid for this API.", "invalid_token") from None
+        except KeysUnavailableError:
+            problem = Problem(
+                type=problem_type("identity-provider-unavailable"),
+                title="The token cannot be checked now",
+                status=503,
+                detail="The identity provider's keys are out of reach; try again shortly.",
+            )
+            raise ProblemError(problem, headers={"Retry-After": "5"}) from None
+
+    return authenticated_caseworker
+
+
+def _unauthenticated(detail: str, challenge_error: str | None) -> ProblemError:
+    problem = Problem(
+        type=problem_type("unauthenticated"), title="Authentication required", status=401, detail=detail
+    )
+    challenge = f'Bearer realm="{REALM}"'
+    if challenge_error is not None:
+        challenge += f', error="{challenge_error}"'
+    return ProblemError(problem, headers={"WWW-Authenticate": challenge})
