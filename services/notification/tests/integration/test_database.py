@@ -50,6 +50,7 @@ async def test_the_migrated_schema_is_exactly_the_tables_module(database_url: st
 
 
 async def test_the_service_is_ready_once_its_database_answers(database_url: str, asgi_get: AsgiGet) -> None:
+    await migrate(database_url)
     app = create_app(NotificationSettings(database_url=database_url))
 
     async with app.router.lifespan_context(app):

@@ -66,6 +66,8 @@ class WebhookDispatcher:
         return len(attempted)
 
     async def run(self) -> None:
+        # One interval first, so that starting up (and the first readiness probe) never waits on a batch.
+        await asyncio.sleep(self._interval_seconds)
         while True:
             try:
                 attempted = await self.deliver_once()
