@@ -1,6 +1,8 @@
 """Settings of the pathway service, read from `PATHWAY_*` environment variables."""
 
-from pydantic import Field
+from typing import Self
+
+from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from service_kit.settings import ServiceSettings
@@ -23,6 +25,12 @@ class PathwaySettings(ServiceSettings):
     oidc_audience: str = "pathway"
     oidc_jwks_url: str = "http://127.0.0.1:8180/realms/premiere-marche/protocol/openid-connect/certs"
     oidc_jwks_cache_seconds: float = Field(default=300.0, gt=0)
+
+    @model_validator(mode="after")
+    def refuse_unencrypted_identity_provider_keys_in_production(self) -> Self:
+        if self.environment == "production" and not self.oidc_jwks_url.startswith("https://"):
+            raise ValueError("oidc_jwks_url must be https in production: the keys decide who reads pathways")
+        return self
 
     @property
     def assembler_group(self) -> str:

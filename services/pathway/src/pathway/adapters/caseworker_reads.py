@@ -3,7 +3,7 @@ folded from it, and the person a referral is about."""
 
 from collections.abc import Mapping
 
-from sqlalchemy import Select, or_, select, tuple_
+from sqlalchemy import ColumnElement, Select, String, literal_column, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pathway.adapters.ingestion_reads import SqlIngestionReads
@@ -15,6 +15,8 @@ from pathway.domain.timeline import TimelineEntry
 from pathway.service.ports import TimelineFilter, TimelinePosition
 
 _entries = timeline_entries.c
+# Spelled as the index `timeline_entries_by_referral` is, so that the planner uses it.
+referral_id_of_entry: ColumnElement[str] = literal_column("(timeline_entries.data ->> 'referral_id')", String)
 
 
 class SqlCaseworkerReads:
@@ -45,7 +47,7 @@ class SqlCaseworkerReads:
         return fold(entry_from_row(row) for row in rows)
 
     async def person_with_referral(self, referral_id: str) -> str | None:
-        about_the_referral = _entries.data["referral_id"].astext == referral_id
+        about_the_referral = referral_id_of_entry == referral_id
         statement = select(_entries.person_id).where(about_the_referral).limit(1)
         return (await self._session.execute(statement)).scalar_one_or_none()
 

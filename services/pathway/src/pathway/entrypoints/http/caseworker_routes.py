@@ -30,11 +30,12 @@ from pathway.service.read_pathways import person_of_referral, read_summary, read
 from service_kit.http.problems import Problem, ProblemError, problem_for_status, problem_type
 
 T = TypeVar("T")
+NOT_FOUND: Final = "No person this caseworker may see has this id."
 
 _RESPONSES: Final = problem_responses(
     {
         401: "No bearer token, or one that is expired, not for this API or not signed by the provider.",
-        404: "No person this caseworker may see has this id.",
+        404: NOT_FOUND,
         422: "A missing purpose, or an invalid filter or cursor: `errors` says which.",
         503: "The identity provider's keys are out of reach.",
     }
@@ -51,7 +52,7 @@ def caseworker_routes(sessions: async_sessionmaker[AsyncSession], verifier: Oidc
         async with sessions() as session, session.begin():
             found = await read(SqlCaseworkerReads(session), SqlAccessAudit(session))
         if found is None:
-            raise ProblemError(problem_for_status(404, "No person this caseworker may see has this id."))
+            raise ProblemError(problem_for_status(404, NOT_FOUND))
         return found
 
     @router.get("/persons/{person_id}/timeline", response_model=TimelinePageOut)
@@ -96,7 +97,15 @@ def caseworker_routes(sessions: async_sessionmaker[AsyncSession], verifier: Oidc
     ) -> PathwaySummaryOut:
         """The pathway summary of the person named by `platform_id`, or of the person a referral is
         about (`referral_id`): exactly one of them."""
-        if (platform_id is None) == (referral_id is None):
+        if platform_id is not None and referral_id is None:
+            person_id = platform_id
+        elif referral_id is not None and platform_id is None:
+            async with sessions() as session:
+                found = await person_of_referral(str(referral_id), SqlCaseworkerReads(session))
+            if found is None:
+                raise ProblemError(problem_for_status(404, NOT_FOUND))
+            person_id = UUID(found)
+        else:
             raise ProblemError(
                 Problem(
                     type=problem_type("one-lookup-key"),
@@ -105,14 +114,6 @@ def caseworker_routes(sessions: async_sessionmaker[AsyncSession], verifier: Oidc
                     detail="Give either platform_id or referral_id.",
                 )
             )
-        person_id = platform_id
-        if referral_id is not None:
-            async with sessions() as session:
-                found = await person_of_referral(str(referral_id), SqlCaseworkerReads(session))
-            if found is None:
-                raise ProblemError(problem_for_status(404, "No person this caseworker may see has this id."))
-            person_id = UUID(found)
-        assert person_id is not None
         read = PersonRead(caseworker, str(person_id), purpose)
         state = await in_one_transaction(lambda reads, audit: read_summary(read, reads=reads, audit=audit))
         return PathwaySummaryOut.of(person_id, state)
