@@ -8,6 +8,7 @@ from alembic.migration import MigrationContext
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from devstack.eventually import eventually
 from notification.adapters.tables import metadata
 from notification.app import create_app
 from notification.config import NotificationSettings
@@ -54,7 +55,10 @@ async def test_the_service_is_ready_once_its_database_answers(database_url: str,
     app = create_app(NotificationSettings(database_url=database_url))
 
     async with app.router.lifespan_context(app):
-        status, body = await asgi_get(app, "/health/ready")
+        # Readiness may lag the start by a moment on a loaded machine; it must come, not come at once.
+        status, body = await eventually(
+            lambda: asgi_get(app, "/health/ready"), lambda answer: answer[0] == 200, timeout_seconds=15
+        )
 
     assert status == 200
     assert json.loads(body) == {"status": "ready", "checks": {"database": "ok"}}
