@@ -211,11 +211,11 @@ async def test_a_retry_waits_for_the_request_in_flight_and_gets_its_answer(
 async def test_a_retry_gives_up_waiting_with_409_and_the_key_stays_usable(
     call: Callable[..., Any], referral_sessions: async_sessionmaker[AsyncSession], partner_key: str
 ) -> None:
-    api = ReferralApi(referral_sessions, lock_wait=timedelta(milliseconds=200), use_case_duration=1.0)
+    api = ReferralApi(referral_sessions, lock_wait=timedelta(milliseconds=200), use_case_duration=2.0)
     request = {"headers": headers(partner_key, "k1"), "json_body": {"person_id": "p-1"}}
 
     first = asyncio.create_task(call(api.app, "POST", "/referrals", **request))
-    await asyncio.sleep(0.3)
+    await asyncio.sleep(0.6)  # the first request has claimed the key long before: it takes milliseconds
     impatient = await call(api.app, "POST", "/referrals", **request)
 
     assert impatient.status == 409
