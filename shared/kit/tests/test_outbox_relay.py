@@ -123,7 +123,7 @@ async def test_a_commit_wakes_the_relay_without_waiting_for_its_poll(
     async with EventProducer(kafka_bootstrap_servers, client_id="test") as producer:
         relay = OutboxRelay(messaging_engine, producer, ServiceMetrics(), poll_interval_seconds=3600)
         task = asyncio.create_task(relay.run())
-        await asyncio.sleep(0.5)  # the relay's first pass finds nothing and starts waiting on LISTEN
+        await asyncio.wait_for(relay.listening.wait(), timeout=20)
         await write_events(messaging_engine, topic, [referral_sent()])
         records = await eventually(
             lambda: read_topic(topic), lambda found: len(found) == 1, timeout_seconds=20

@@ -49,6 +49,7 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._poll_interval = poll_interval_seconds
         self._wake_up = asyncio.Event()
+        self.listening = asyncio.Event()
 
     async def publish_pending(self) -> int:
         """Publish one batch; returns how many rows were published (0 when another relay holds the lock)."""
@@ -101,8 +102,10 @@ class OutboxRelay:
             connection = await asyncpg.connect(libpq_url(str(self._engine.url.render_as_string(False))))
             await connection.add_listener(OUTBOX_CHANNEL, lambda *_: self._wake_up.set())
         except (OSError, asyncpg.PostgresError) as error:
+            self.listening.clear()
             _log.warning("outbox relay cannot listen; polling only", error_class=type(error).__name__)
             return None
+        self.listening.set()
         return connection
 
     async def _sleep_until_woken(self) -> None:
