@@ -29,7 +29,7 @@ LOCAL_RECEIVERS = AddressGuard(allowed_networks=["127.0.0.0/8"])
 SECRET = WebhookSecret.generate()
 MESSAGE = WebhookMessage("msg_2Yx", b'{"id":"1","type":"fr.premiere-marche.referral.accepted"}')
 SCHEDULE = RetrySchedule()
-TIMEOUT_SECONDS = 0.5
+TIMEOUT_SECONDS = 1.0
 
 
 def endpoint_at(url: str) -> WebhookEndpoint:
