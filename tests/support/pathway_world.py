@@ -214,8 +214,14 @@ async def call_asgi(
 
 def post_over_http(port: int, path: str, *, headers: Mapping[str, str], body: bytes) -> Answer:
     """One POST to a service process over a real socket."""
+    return request_over_http("POST", port, path, headers=headers, body=body)
+
+
+def request_over_http(
+    method: str, port: int, path: str, *, headers: Mapping[str, str], body: bytes | None = None
+) -> Answer:
     request = urllib.request.Request(
-        f"http://127.0.0.1:{port}{path}", data=body, headers=dict(headers), method="POST"
+        f"http://127.0.0.1:{port}{path}", data=body, headers=dict(headers), method=method
     )
     try:
         with urllib.request.urlopen(request, timeout=30) as answer:
