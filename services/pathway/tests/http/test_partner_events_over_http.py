@@ -160,3 +160,34 @@ async def test_when_the_broker_is_unreachable_the_answer_is_503_within_the_bound
     assert "results" not in answer.json()
     assert await read_topic(pathway_world.topics.partner_events) == []
     assert await read_topic(dead_letter_topic(pathway_world.topics.partner_events)) == []
+
+
+async def test_retractions_are_judged_as_the_assembler_judges_them(door, read_topic: ReadTopic) -> None:
+    events = door.events
+    stored, sent_now = events.barrier_identified(2, uuid4()), events.training_entered(3)
+    already_retracted, referral_sent = events.training_entered(1), events.referral_sent(0)
+    await door.world.on_the_timeline([stored, already_retracted, events.retraction(2, of=already_retracted)])
+    someone_else = type(events)(region=events.region, partner=events.partner)
+    theirs = someone_else.barrier_identified(1, uuid4())
+    await door.world.on_the_timeline([someone_else.referral_sent(0), someone_else.member_added(0), theirs])
+
+    answer = await door.send(
+        events.retraction(4, of=stored),
+        sent_now,
+        events.retraction(5, of=sent_now),
+        events.retraction(5, of=events.barrier_lifted(1, uuid4())),
+        events.retraction(5, of=already_retracted),
+        events.retraction(5, of=referral_sent, sender=events.partner),
+        events._retraction(5, theirs.source, theirs.id, None),
+    )
+
+    assert statuses(answer) == [
+        ("accepted", None),
+        ("accepted", None),
+        ("accepted", None),
+        ("rejected", "retracted_event_unknown"),
+        ("rejected", "retracted_event_already_retracted"),
+        ("rejected", "retracted_event_of_another_source"),
+        ("rejected", "retracted_event_unknown"),
+    ], "another person's event is not on this person's timeline"
+    assert len(await read_topic(door.world.topics.partner_events)) == 3

@@ -2,13 +2,13 @@
 which events are already on a timeline."""
 
 from collections.abc import Collection, Mapping
-from uuid import UUID
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pathway.adapters.pathway_repository import entry_from_row
 from pathway.adapters.tables import pathways, timeline_entries
-from pathway.domain.timeline import EventReference
+from pathway.domain.timeline import EventReference, TimelineEntry
 
 
 class SqlIngestionReads:
@@ -28,17 +28,16 @@ class SqlIngestionReads:
             for person_id, members in rows
         }
 
-    async def already_recorded(self, references: Collection[EventReference]) -> set[EventReference]:
+    async def recorded_entries(
+        self, references: Collection[EventReference]
+    ) -> Mapping[EventReference, TimelineEntry]:
         if not references:
-            return set()
+            return {}
         keys = [(reference.source, reference.event_id) for reference in references]
         rows = await self._session.execute(
-            select(timeline_entries.c.event_source, timeline_entries.c.event_id).where(
+            select(timeline_entries).where(
                 tuple_(timeline_entries.c.event_source, timeline_entries.c.event_id).in_(keys)
             )
         )
-        return {EventReference(source, _uuid(event_id)) for source, event_id in rows}
-
-
-def _uuid(value: object) -> UUID:
-    return value if isinstance(value, UUID) else UUID(str(value))
+        entries = [entry_from_row(row) for row in rows]
+        return {entry.event.reference: entry for entry in entries}

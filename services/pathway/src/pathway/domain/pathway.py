@@ -9,10 +9,10 @@ from uuid import UUID
 
 from pathway.domain.alerts import alerts_revealed_by
 from pathway.domain.alerts_due import DueAlert, pending, time_based_alerts
-from pathway.domain.errors import RefusalReason, RefusedEventError
 from pathway.domain.event_types import EVENT_RETRACTED
 from pathway.domain.events import AlertRaised, EntryAppended, EntryRetracted, PathwayEvent, StageChanged
 from pathway.domain.pathway_state import PathwayState, fold
+from pathway.domain.retractions import refuse_unless_retractable
 from pathway.domain.timeline import EventReference, RecordedEvent, TimelineEntry, retracted_reference
 
 
@@ -74,7 +74,7 @@ class Pathway:
         """Hide the retracted entry (it stays on record), record the retraction, recompute the state."""
         if self.entry_for(retraction.reference) is not None:
             return []
-        target = self._retractable_entry(retraction, retracted)
+        target = refuse_unless_retractable(retraction, retracted, self.entry_for(retracted))
         before = self.state
         self.entries = [entry.as_retracted() if entry is target else entry for entry in self.entries]
         entry = self._add_entry(retraction)
@@ -84,24 +84,6 @@ class Pathway:
             EntryAppended(entry),
             *self._stage_change(before, after, retraction.reference, recomputed=True),
         ]
-
-    def _retractable_entry(self, retraction: RecordedEvent, retracted: EventReference) -> TimelineEntry:
-        if retracted.source != retraction.source:
-            raise RefusedEventError(
-                RefusalReason.RETRACTED_EVENT_OF_ANOTHER_SOURCE, "only an event's own source may retract it"
-            )
-        target = self.entry_for(retracted)
-        if target is None:
-            raise RefusedEventError(
-                RefusalReason.RETRACTED_EVENT_UNKNOWN, "no such event on this person's timeline"
-            )
-        if target.retracted:
-            raise RefusedEventError(
-                RefusalReason.RETRACTED_EVENT_ALREADY_RETRACTED, "it was retracted before"
-            )
-        if target.event.name == EVENT_RETRACTED:
-            raise RefusedEventError(RefusalReason.RETRACTION_CANNOT_BE_RETRACTED, "a retraction is final")
-        return target
 
     def _add_entry(self, event: RecordedEvent) -> TimelineEntry:
         arrived_late = any(

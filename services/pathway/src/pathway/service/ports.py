@@ -50,8 +50,10 @@ class IngestionReads(Protocol):
     async def care_teams(self, person_ids: Collection[str]) -> Mapping[str, Mapping[str, str]]:
         """Each known person's care team now: organisation id → organisation kind."""
 
-    async def already_recorded(self, references: Collection[EventReference]) -> set[EventReference]:
-        """Those of the references that are on some person's timeline."""
+    async def recorded_entries(
+        self, references: Collection[EventReference]
+    ) -> Mapping[EventReference, TimelineEntry]:
+        """The entries, on whichever person's timeline, of those references that are recorded."""
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,8 @@ class EventResult(BaseModel):
         description="Why it was rejected, as a code: undecodable, missing_attribute, invalid_attribute, "
         "unknown_type, unsupported_dataschema, schema_invalid, region_mismatch, "
         "source_not_an_organisation, source_of_another_organisation, unknown_sender, type_not_allowed, "
-        "not_in_care_team.",
+        "not_in_care_team, retracted_event_unknown, retracted_event_of_another_source, "
+        "retracted_event_already_retracted, retraction_cannot_be_retracted.",
     )
     detail: str | None = Field(default=None, description="For people; never quotes what was sent.")
 
