@@ -46,12 +46,14 @@ def build_app(service: PathwayService) -> FastAPI:
             max_events_per_request=settings.max_events_per_request,
         )
     )
-    verifier = OidcTokenVerifier(
-        issuer=settings.oidc_issuer,
-        audience=settings.oidc_audience,
-        jwks_url=settings.oidc_jwks_url,
-        cache_seconds=settings.oidc_jwks_cache_seconds,
-    )
+    verifier = None
+    if settings.oidc_jwks_url is not None:
+        verifier = OidcTokenVerifier(
+            issuer=settings.oidc_issuer,
+            audience=settings.oidc_audience,
+            jwks_url=settings.oidc_jwks_url,
+            cache_seconds=settings.oidc_jwks_cache_seconds,
+        )
     app.include_router(caseworker_routes(service.session_factory, verifier))
     install_problem_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)

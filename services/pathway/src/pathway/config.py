@@ -23,12 +23,14 @@ class PathwaySettings(ServiceSettings):
     """How long a partner waits for the broker to acknowledge its events before a 503."""
     oidc_issuer: str = "http://127.0.0.1:8180/realms/premiere-marche"
     oidc_audience: str = "pathway"
-    oidc_jwks_url: str = "http://127.0.0.1:8180/realms/premiere-marche/protocol/openid-connect/certs"
+    oidc_jwks_url: str | None = None
+    """Unset, the caseworker API answers 503: the assembler and partner ingestion run without it."""
     oidc_jwks_cache_seconds: float = Field(default=300.0, gt=0)
 
     @model_validator(mode="after")
     def refuse_unencrypted_identity_provider_keys_in_production(self) -> Self:
-        if self.environment == "production" and not self.oidc_jwks_url.startswith("https://"):
+        jwks_url = self.oidc_jwks_url
+        if self.environment == "production" and jwks_url is not None and not jwks_url.startswith("https://"):
             raise ValueError("oidc_jwks_url must be https in production: the keys decide who reads pathways")
         return self
 

@@ -226,7 +226,7 @@ async def test_a_token_that_is_not_valid_for_this_api_is_refused_with_401(
     assert await casebook.audit() == []
 
 
-async def test_without_a_token_401_and_without_the_providers_keys_503(
+async def test_without_a_token_401_and_without_the_providers_keys_or_settings_503(
     casebook: Casebook, identity_provider
 ) -> None:
     path = f"/persons/{casebook.events.person_id}/pathway"
@@ -243,10 +243,22 @@ async def test_without_a_token_401_and_without_the_providers_keys_503(
     finally:
         await blind.close()
 
+    unconfigured = casebook.world.in_process_api()
+    try:
+        not_configured = await unconfigured.call(
+            "GET",
+            path,
+            headers={"authorization": f"Bearer {identity_provider.token(casebook.events.prescriber)}"},
+            query="purpose=follow_up",
+        )
+    finally:
+        await unconfigured.close()
     without = await casebook.get(path, None, purpose="follow_up")
     garbage = await casebook.get(path, "not-a-jwt", purpose="follow_up")
 
-    assert (without.status, garbage.status, no_keys.status) == (401, 401, 503)
+    assert (without.status, garbage.status) == (401, 401)
+    assert (no_keys.status, not_configured.status) == (503, 503)
+    assert "not configured" in not_configured.json()["detail"]
 
 
 @pytest.mark.parametrize(

@@ -10,3 +10,7 @@ def test_production_refuses_to_fetch_the_identity_providers_keys_without_tls() -
 
     production = PathwaySettings(environment="production", oidc_jwks_url="https://idp.example/certs")
     assert production.oidc_jwks_url.startswith("https://")
+
+
+def test_without_an_identity_provider_the_service_still_runs_in_production() -> None:
+    assert PathwaySettings(environment="production").oidc_jwks_url is None

@@ -22,10 +22,14 @@ _bearer = HTTPBearer(
 CaseworkerDependency = Callable[..., Awaitable[Caseworker]]
 
 
-def require_caseworker(verifier: OidcTokenVerifier) -> CaseworkerDependency:
+def require_caseworker(verifier: OidcTokenVerifier | None) -> CaseworkerDependency:
+    """Without a verifier (no identity provider configured) every caseworker read answers 503."""
+
     async def authenticated_caseworker(
         bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> Caseworker:
+        if verifier is None:
+            raise _unavailable("Caseworker sign-in is not configured on this deployment.")
         if bearer is None or not bearer.credentials:
             raise _unauthenticated("The request carries no bearer token.", challenge_error=None)
         try:
@@ -33,15 +37,19 @@ def require_caseworker(verifier: OidcTokenVerifier) -> CaseworkerDependency:
         except TokenRefusedError:
             raise _unauthenticated("The token is not valid for this API.", "invalid_token") from None
         except KeysUnavailableError:
-            problem = Problem(
-                type=problem_type("identity-provider-unavailable"),
-                title="The token cannot be checked now",
-                status=503,
-                detail="The identity provider's keys are out of reach; try again shortly.",
-            )
-            raise ProblemError(problem, headers={"Retry-After": "5"}) from None
+            raise _unavailable("The identity provider's keys are out of reach; try again shortly.") from None
 
     return authenticated_caseworker
+
+
+def _unavailable(detail: str) -> ProblemError:
+    problem = Problem(
+        type=problem_type("identity-provider-unavailable"),
+        title="The token cannot be checked now",
+        status=503,
+        detail=detail,
+    )
+    return ProblemError(problem, headers={"Retry-After": "5"})
 
 
 def _unauthenticated(detail: str, challenge_error: str | None) -> ProblemError:

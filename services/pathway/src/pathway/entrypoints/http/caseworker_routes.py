@@ -37,13 +37,15 @@ _RESPONSES: Final = problem_responses(
         401: "No bearer token, or one that is expired, not for this API or not signed by the provider.",
         404: NOT_FOUND,
         422: "A missing purpose, or an invalid filter or cursor: `errors` says which.",
-        503: "The identity provider's keys are out of reach.",
+        503: "The identity provider's keys are out of reach, or caseworker sign-in is not configured.",
     }
 )
 Purpose = Annotated[ReadPurpose, Query(description="Why the person's pathway is read; kept in the audit.")]
 
 
-def caseworker_routes(sessions: async_sessionmaker[AsyncSession], verifier: OidcTokenVerifier) -> APIRouter:
+def caseworker_routes(
+    sessions: async_sessionmaker[AsyncSession], verifier: OidcTokenVerifier | None
+) -> APIRouter:
     router = APIRouter(tags=["caseworkers"], responses=_RESPONSES)
     Reader = Annotated[Caseworker, Depends(require_caseworker(verifier))]  # noqa: N806 - a type
 
