@@ -398,3 +398,16 @@ def test_the_overlay_puts_the_region_in_its_namespace_settings_and_consumer_grou
     assert groups["pathway"] == PathwaySettings(region=REGION).assembler_group
     assert groups["notification"].startswith(f"{REGION}.notification.")
     assert not re.search(r"\bREGION\b", yaml.safe_dump_all(overlay)), "a placeholder of the base is left"
+
+
+def test_the_overlay_leaves_no_placeholder_of_the_base_unset(overlay: list[Document]) -> None:
+    [platform] = [
+        document
+        for document in overlay
+        if document["kind"] == "ConfigMap" and document["metadata"]["name"].startswith("platform")
+    ]
+
+    placeholders = {key: value for key, value in platform["data"].items() if value.isupper()}
+
+    assert placeholders == {}
+    assert platform["data"]["oidc-jwks-url"].startswith("https://")
