@@ -3,6 +3,7 @@ import contextlib
 from collections.abc import Awaitable, Callable
 from uuid import uuid4
 
+import asyncpg
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -10,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from devstack.eventually import eventually
 from event_contracts.envelope import CloudEvent
 from event_contracts.kafka_binding import from_kafka_record
-from service_kit.database import create_session_factory
+from service_kit.database import create_session_factory, libpq_url
 from service_kit.metrics import ServiceMetrics
-from service_kit.outbox import add_to_outbox
+from service_kit.outbox import OUTBOX_CHANNEL, add_to_outbox
 from service_kit.outbox_relay import OutboxRelay
 from service_kit.producer import EventProducer
 
@@ -156,3 +157,22 @@ async def test_published_rows_are_purged_after_their_retention(
 
     assert purged == 2
     assert await relay.backlog() == 1
+
+
+async def test_every_commit_that_wrote_to_the_outbox_notifies_the_relay_once(
+    messaging_engine: AsyncEngine, referral_sent: Callable[..., CloudEvent]
+) -> None:
+    received: list[str] = []
+    listener = await asyncpg.connect(libpq_url(messaging_engine.url.render_as_string(hide_password=False)))
+    await listener.add_listener(OUTBOX_CHANNEL, lambda *notification: received.append(notification[2]))
+    try:
+        async with create_session_factory(messaging_engine)() as session:
+            for _ in range(2):
+                async with session.begin():
+                    for _ in range(3):
+                        await add_to_outbox(session, referral_sent(), topic="t")
+        notified = await eventually(lambda: asyncio.sleep(0, list(received)), lambda found: len(found) == 2)
+    finally:
+        await listener.close()
+
+    assert notified == [OUTBOX_CHANNEL, OUTBOX_CHANNEL]

@@ -17,6 +17,7 @@ _INSERT = text(
 )
 # NOTIFY inside a transaction is delivered only when it commits, which is exactly when the row is visible.
 _NOTIFY = text(f"SELECT pg_notify('{OUTBOX_CHANNEL}', '')")
+_NOTIFIED_IN = "outbox_notified_in_transaction"
 
 
 async def add_to_outbox(session: AsyncSession, event: CloudEvent, *, topic: str) -> None:
@@ -32,4 +33,13 @@ async def add_to_outbox(session: AsyncSession, event: CloudEvent, *, topic: str)
             "headers": json.dumps(headers),
         },
     )
+    await _notify_once_per_transaction(session)
+
+
+async def _notify_once_per_transaction(session: AsyncSession) -> None:
+    # One wake-up per commit is all the relay needs; a NOTIFY per event costs a round trip each.
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    if session.info.get(_NOTIFIED_IN) is transaction:
+        return
     await session.execute(_NOTIFY)
+    session.info[_NOTIFIED_IN] = transaction
