@@ -52,8 +52,10 @@ def run_issue_key(argv: Sequence[str]) -> None:
     issued = asyncio.run(_issue(PathwaySettings().database_url, arguments.organisation, arguments.scopes))
     if issued is None:
         sys.exit(f"organisation {arguments.organisation} is not registered: pathway register-organisation")
-    print(f"key id {issued.key_id}, scopes {', '.join(sorted(issued.scopes))}; shown once, keep it safe:")
-    print(issued.secret)
+    sys.stdout.write(
+        f"key id {issued.key_id}, scopes {', '.join(sorted(issued.scopes))}; shown once, keep it safe:\n"
+    )
+    sys.stdout.write(issued.secret + "\n")
 
 
 def run_revoke_key(argv: Sequence[str]) -> None:
@@ -61,4 +63,4 @@ def run_revoke_key(argv: Sequence[str]) -> None:
     parser.add_argument("--key-id", required=True)
     arguments = parser.parse_args(argv)
     revoked = asyncio.run(_revoke(PathwaySettings().database_url, arguments.key_id))
-    print("revoked" if revoked else "no active key with this id")
+    sys.stdout.write(("revoked" if revoked else "no active key with this id") + "\n")

@@ -3,6 +3,7 @@ transaction, while the service keeps running (each pathway is locked as it is re
 
 import argparse
 import asyncio
+import sys
 from collections.abc import Sequence
 
 from pathway.adapters.pathway_repository import SqlPathways
@@ -34,4 +35,4 @@ def run_recompute(argv: Sequence[str]) -> None:
     arguments = parser.parse_args(argv)
     settings = PathwaySettings()
     count = asyncio.run(recompute_every_pathway(settings.database_url, arguments.batch_size))
-    print(f"recomputed {count} pathways")
+    sys.stdout.write(f"recomputed {count} pathways\n")

@@ -3,6 +3,7 @@ events to the assembler (patterns name a whole domain, `barrier.*`, or one event
 
 import argparse
 import asyncio
+import sys
 from collections.abc import Sequence
 from uuid import UUID
 
@@ -47,4 +48,6 @@ def run_register_organisation(argv: Sequence[str]) -> None:
         organisation_id=str(arguments.id), kind=arguments.kind, may_emit=tuple(arguments.may_emit)
     )
     asyncio.run(_register(PathwaySettings(), organisation))
-    print(f"registered {organisation.organisation_id} ({organisation.kind}) may emit {organisation.may_emit}")
+    sys.stdout.write(
+        f"registered {organisation.organisation_id} ({organisation.kind}) may emit {organisation.may_emit}\n"
+    )
