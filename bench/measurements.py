@@ -261,6 +261,11 @@ class Sizes:
     repeats: int
     breakdown: int
     breakdown_transaction_sizes: tuple[int, ...] = (1, 100)
+    referral_warm_up: int = 200
+    referral_latency: int = 1_000
+    referral_latency_rate: float = 50.0
+    referral_creations: int = 3_000
+    referral_concurrency: int = 32
 
     @classmethod
     def full(cls) -> "Sizes":
@@ -292,6 +297,9 @@ class Sizes:
             warm_up=500,
             repeats=1,
             breakdown=500,
+            referral_warm_up=50,
+            referral_latency=100,
+            referral_creations=500,
         )
 
     def as_json(self) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from typing import Any
 import kit_messaging as kit
 import measurements
 import raw_limits as raw
+import referral_api
 from measurements import Measurement, Sizes, format_measurements, median_of
 from stack import (
     CREATED_TOPICS,
@@ -132,6 +133,17 @@ async def run_everything(endpoints: Endpoints, sizes: Sizes, *, wait_quiet_secon
             await measurements.measure_quietly(
                 lambda: kit_latency(database_url, bootstrap, latency_events, sizes.latency_rate)
             )
+        )
+    print("  referral API (referral serve as a process) …", flush=True)
+    async with scratch_database(endpoints.admin_url) as referral_database_url:
+        measured += await referral_api.measure_referral_api(
+            bootstrap,
+            referral_database_url,
+            warm_up_count=sizes.referral_warm_up,
+            latency_count=sizes.referral_latency,
+            latency_rate=sizes.referral_latency_rate,
+            creations=sizes.referral_creations,
+            concurrency=sizes.referral_concurrency,
         )
     await delete_topics(bootstrap, CREATED_TOPICS)
     return {
@@ -243,6 +255,19 @@ def compare(measured: Sequence[Measurement], sizes: Sizes) -> list[Comparison]:
             design_bound=("raw consumer, commit per record", rate("raw consumer, commit per record")),
         )
     )
+    creations = f"{referral_api.CREATIONS_NAME} ({sizes.referral_concurrency} clients)"
+    comparisons.append(
+        Comparison(
+            kit=creations,
+            kit_rate=rate(creations),
+            limits={
+                "raw producer": rate("raw producer"),
+                "raw insert, 1 row(s)/tx": rate("raw insert, 1 row(s)/tx"),
+            },
+            note="one durable transaction per referral (API key, idempotency, person, referral, outbox), "
+            "then the relay's UPDATE; HTTP and the use case in one Python process",
+        )
+    )
     return comparisons
 
 
@@ -273,6 +298,19 @@ def print_tables(measured: Sequence[Measurement], comparisons: Sequence[Comparis
     print(
         f"{'outbox commit → readable':<48} p50 {kit_latency.p50_ms:.1f} ms, p99 {kit_latency.p99_ms:.1f} ms"
         f"  (raw send → readable p50 {raw_latency.p50_ms:.1f} ms, p99 {raw_latency.p99_ms:.1f} ms)"
+    )
+    api_latency = by_name[referral_api.LATENCY_NAME]
+    api_creations = next(m for m in measured if m.name.startswith(referral_api.CREATIONS_NAME))
+    print(
+        f"{'referral POST → referral.sent readable':<48} p50 {api_latency.p50_ms:.1f} ms, "
+        f"p99 {api_latency.p99_ms:.1f} ms, max {api_latency.details['max_ms']:.1f} ms  "
+        f"(goal p99 < 100 ms: {'met' if (api_latency.p99_ms or 0) < 100 else 'NOT met'})"
+    )
+    print(
+        f"{'referral creations':<48} {api_creations.rate:.1f}/s, last 201 → last record "
+        f"{api_creations.details['last_201_to_last_record_ms']:.0f} ms, outbox backlog max "
+        f"{api_creations.details['outbox_backlog_max']}  "
+        f"(goal ≥ 300/s: {'met' if api_creations.rate >= 300 else 'NOT met'})"
     )
     if marked:
         print(
