@@ -2,6 +2,7 @@
 
 import argparse
 import asyncio
+import sys
 from collections.abc import Sequence
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -59,4 +60,5 @@ def main(argv: Sequence[str] | None = None) -> None:
             min_insync_replicas=args.min_insync_replicas,
         )
     )
-    print(f"region {args.region}: {len(created)} topic(s) created: {', '.join(created) or 'none'}")
+    names = ", ".join(created) or "none"
+    sys.stdout.write(f"region {args.region}: {len(created)} topic(s) created: {names}\n")

@@ -14,7 +14,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from service_kit.http.api_keys import AuthenticatedOrganisation, verify_api_key
-from service_kit.http.problems import Problem, ProblemError, problem_type
+from service_kit.http.problems import Problem, ProblemError, bearer_unauthenticated, problem_type
 from service_kit.http.scopes import is_valid_scope, validate_scope
 
 API_KEY_HEADER: Final = "X-API-Key"
@@ -48,11 +48,13 @@ def require_api_key(
     ) -> AuthenticatedOrganisation:
         presented = bearer.credentials if bearer is not None else header_key
         if not presented:
-            raise _unauthenticated("The request carries no API key.", challenge_error=None)
+            raise bearer_unauthenticated("The request carries no API key.", realm=REALM)
         async with session_factory() as session, session.begin():
             caller = await verify_api_key(session, presented)
         if caller is None:
-            raise _unauthenticated("The API key is not valid, or has been revoked.", "invalid_token")
+            raise bearer_unauthenticated(
+                "The API key is not valid, or has been revoked.", realm=REALM, challenge_error="invalid_token"
+            )
         if scope is not None:
             require_scope(caller, scope)
         return caller
@@ -76,13 +78,3 @@ def require_scope(caller: AuthenticatedOrganisation, scope: str) -> None:
     if needed:
         challenge += f', scope="{scope}"'
     raise ProblemError(problem, headers={"WWW-Authenticate": challenge})
-
-
-def _unauthenticated(detail: str, challenge_error: str | None) -> ProblemError:
-    problem = Problem(
-        type=problem_type("unauthenticated"), title="Authentication required", status=401, detail=detail
-    )
-    challenge = f'Bearer realm="{REALM}"'
-    if challenge_error is not None:
-        challenge += f', error="{challenge_error}"'
-    return ProblemError(problem, headers={"WWW-Authenticate": challenge})

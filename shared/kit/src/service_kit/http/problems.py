@@ -70,3 +70,14 @@ class ProblemError(HTTPException):
     def __init__(self, problem: Problem, headers: Mapping[str, str] | None = None) -> None:
         super().__init__(status_code=problem.status, detail=problem.title, headers=dict(headers or {}))
         self.problem = problem
+
+
+def bearer_unauthenticated(detail: str, *, realm: str, challenge_error: str | None = None) -> ProblemError:
+    """401 with the RFC 6750 challenge: `error="invalid_token"` when a credential was sent but refused."""
+    problem = Problem(
+        type=problem_type("unauthenticated"), title="Authentication required", status=401, detail=detail
+    )
+    challenge = f'Bearer realm="{realm}"'
+    if challenge_error is not None:
+        challenge += f', error="{challenge_error}"'
+    return ProblemError(problem, headers={"WWW-Authenticate": challenge})

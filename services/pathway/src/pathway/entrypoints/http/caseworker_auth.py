@@ -9,7 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from pathway.adapters.oidc_tokens import KeysUnavailableError, OidcTokenVerifier, TokenRefusedError
 from pathway.domain.caseworkers import Caseworker
-from service_kit.http.problems import Problem, ProblemError, problem_type
+from service_kit.http.problems import Problem, ProblemError, bearer_unauthenticated, problem_type
 
 REALM: Final = "premiere-marche-caseworkers"
 
@@ -31,11 +31,13 @@ def require_caseworker(verifier: OidcTokenVerifier | None) -> CaseworkerDependen
         if verifier is None:
             raise _unavailable("Caseworker sign-in is not configured on this deployment.")
         if bearer is None or not bearer.credentials:
-            raise _unauthenticated("The request carries no bearer token.", challenge_error=None)
+            raise bearer_unauthenticated("The request carries no bearer token.", realm=REALM)
         try:
             return await verifier.caseworker(bearer.credentials)
         except TokenRefusedError:
-            raise _unauthenticated("The token is not valid for this API.", "invalid_token") from None
+            raise bearer_unauthenticated(
+                "The token is not valid for this API.", realm=REALM, challenge_error="invalid_token"
+            ) from None
         except KeysUnavailableError:
             raise _unavailable("The identity provider's keys are out of reach; try again shortly.") from None
 
@@ -50,13 +52,3 @@ def _unavailable(detail: str) -> ProblemError:
         detail=detail,
     )
     return ProblemError(problem, headers={"Retry-After": "5"})
-
-
-def _unauthenticated(detail: str, challenge_error: str | None) -> ProblemError:
-    problem = Problem(
-        type=problem_type("unauthenticated"), title="Authentication required", status=401, detail=detail
-    )
-    challenge = f'Bearer realm="{REALM}"'
-    if challenge_error is not None:
-        challenge += f', error="{challenge_error}"'
-    return ProblemError(problem, headers={"WWW-Authenticate": challenge})
