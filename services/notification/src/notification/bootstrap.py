@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import aiohttp
 from prometheus_client import Counter
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from notification.adapters.address_guard import AddressGuard
 from notification.adapters.http_sms_provider import HttpSmsProvider
@@ -97,6 +97,7 @@ def count_webhook_attempts(metrics: ServiceMetrics) -> Callable[[WebhookDelivery
 class NotificationService:
     settings: NotificationSettings
     engine: AsyncEngine
+    session_factory: async_sessionmaker[AsyncSession]
     metrics: ServiceMetrics
     channels: DeliveryChannels | None = None
     webhook_dispatcher: WebhookDispatcher | None = None
@@ -109,7 +110,7 @@ class NotificationService:
     async def start(self) -> None:
         self.channels = await self._resources.enter_async_context(open_delivery_channels(self.settings))
         self.webhook_dispatcher = WebhookDispatcher(
-            PostgresWebhookDeliveries(create_session_factory(self.engine)),
+            PostgresWebhookDeliveries(self.session_factory),
             self.channels.webhooks,
             interval_seconds=self.settings.webhook_dispatch_interval_seconds,
             batch_size=self.settings.webhook_batch_size,
@@ -131,8 +132,10 @@ class NotificationService:
 
 
 def bootstrap(settings: NotificationSettings) -> NotificationService:
+    engine = create_database_engine(settings.database_url)
     return NotificationService(
         settings=settings,
-        engine=create_database_engine(settings.database_url),
+        engine=engine,
+        session_factory=create_session_factory(engine),
         metrics=ServiceMetrics(),
     )

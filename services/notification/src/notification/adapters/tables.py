@@ -18,12 +18,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 
+from service_kit.http.api_keys import define_api_keys_table
+from service_kit.http.idempotency import define_idempotency_table
 from service_kit.messaging_tables import define_inbox_table, define_outbox_table
 
 metadata = MetaData()
 
 outbox = define_outbox_table(metadata)
 inbox = define_inbox_table(metadata)
+api_keys = define_api_keys_table(metadata)
+idempotency_keys = define_idempotency_table(metadata)
 
 webhook_endpoints = Table(
     "webhook_endpoints",
@@ -36,6 +40,12 @@ webhook_endpoints = Table(
     Column("disabled_at", DateTime(timezone=True), nullable=True),
     Column("disabled_reason", Text, nullable=True),
     Column("created_at", DateTime(timezone=True), server_default=func.now(), nullable=False),
+    # Endpoints registered before subscriptions existed belong to no organisation and are never routed to.
+    Column("organisation_id", Uuid, nullable=True),
+    Column("event_types", ARRAY(Text), nullable=False, server_default=text("'{}'")),
+    # Until then every secret of the array signs; afterwards only the first (the newest).
+    Column("previous_secrets_valid_until", DateTime(timezone=True), nullable=True),
+    Index("webhook_endpoints_organisation", "organisation_id"),
 )
 
 webhook_deliveries = Table(
@@ -54,4 +64,32 @@ webhook_deliveries = Table(
     Column("updated_at", DateTime(timezone=True), server_default=func.now(), nullable=False),
     UniqueConstraint("endpoint_id", "message_id", name="webhook_deliveries_once_per_endpoint"),
     Index("webhook_deliveries_due", "next_attempt_at", postgresql_where=text("status = 'pending'")),
+)
+
+email_recipients = Table(
+    "email_recipients",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("organisation_id", Uuid, nullable=False),
+    Column("address", Text, nullable=False),
+    Column("event_types", ARRAY(Text), nullable=False),
+    Column("created_at", DateTime(timezone=True), server_default=func.now(), nullable=False),
+    # Kept after removal: e-mails already owed to it stay explained by the record.
+    Column("removed_at", DateTime(timezone=True), nullable=True),
+    Index(
+        "email_recipients_once_per_organisation",
+        "organisation_id",
+        "address",
+        unique=True,
+        postgresql_where=text("removed_at IS NULL"),
+    ),
+)
+
+opt_outs = Table(
+    "opt_outs",
+    metadata,
+    Column("organisation_id", Uuid, primary_key=True),
+    Column("kind", String(20), primary_key=True),
+    Column("value", String(200), primary_key=True),
+    Column("created_at", DateTime(timezone=True), server_default=func.now(), nullable=False),
 )

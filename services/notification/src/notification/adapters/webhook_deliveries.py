@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, Select, insert, select, update
+from sqlalchemy import Row, Select, case, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -115,7 +115,12 @@ class PostgresWebhookDeliveries:
 
 
 def _with_endpoint() -> Select[Any]:
-    return select(webhook_deliveries, webhook_endpoints.c.url, webhook_endpoints.c.secrets).join(
+    # After a rotation's overlap only the newest secret signs (see SqlSubscriptions.rotate_secret).
+    signing_secrets = case(
+        (webhook_endpoints.c.previous_secrets_valid_until <= func.now(), webhook_endpoints.c.secrets[1:1]),
+        else_=webhook_endpoints.c.secrets,
+    ).label("secrets")
+    return select(webhook_deliveries, webhook_endpoints.c.url, signing_secrets).join(
         webhook_endpoints, webhook_endpoints.c.id == webhook_deliveries.c.endpoint_id
     )
 

@@ -9,7 +9,7 @@ from notification.domain.contacts import PersonContact
 from notification.domain.delivery_decision import AttemptOutcome
 from notification.domain.messages import Message
 from notification.domain.webhook_delivery import WebhookDelivery
-from notification.domain.webhooks import WebhookEndpoint, WebhookMessage
+from notification.domain.webhooks import WebhookEndpoint, WebhookMessage, WebhookSecret
 
 
 class WebhookTransport(Protocol):
@@ -39,7 +39,16 @@ class WebhookDeliveries(Protocol):
 
 
 class WebhookEndpoints(Protocol):
-    async def add_endpoint(self, endpoint: WebhookEndpoint) -> None: ...
+    async def add_endpoint(
+        self, endpoint: WebhookEndpoint, *, organisation_id: UUID, event_types: tuple[str, ...]
+    ) -> None: ...
+
+
+class WebhookSecretRotation(Protocol):
+    async def rotate_secret(
+        self, organisation_id: UUID, endpoint_id: UUID, new_secret: WebhookSecret, overlap: timedelta
+    ) -> datetime | None:
+        """When the previous secret stops signing; None when the organisation has no such enabled endpoint."""
 
 
 class DestinationCheck(Protocol):

@@ -1,7 +1,9 @@
-"""Registering a partner's endpoint: its URL is checked first, and it gets a secret of its own."""
+"""Registering an organisation's endpoint: its URL and event types are checked first, and it gets a secret
+of its own."""
 
 import asyncio
 import re
+from uuid import UUID, uuid4
 
 import pytest
 from sqlalchemy import select
@@ -10,29 +12,54 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from notification.adapters.address_guard import AddressGuard
 from notification.adapters.tables import webhook_endpoints
 from notification.domain.destination_addresses import DestinationRefusedError
+from notification.domain.subscriptions import SubscriptionError
 from notification.domain.webhooks import WebhookEndpoint, WebhookSecret
 from notification.entrypoints.cli import MIGRATIONS, main
 from notification.service.register_webhook_endpoint import register_webhook_endpoint
 from service_kit.migrations import upgrade_to_head
 
+SENT = "fr.premiere-marche.referral.sent"
+ORGANISATION = uuid4()
+
 
 class RememberedEndpoints:
     def __init__(self) -> None:
-        self.added: list[WebhookEndpoint] = []
+        self.added: list[tuple[WebhookEndpoint, UUID, tuple[str, ...]]] = []
 
-    async def add_endpoint(self, endpoint: WebhookEndpoint) -> None:
-        self.added.append(endpoint)
+    async def add_endpoint(
+        self, endpoint: WebhookEndpoint, *, organisation_id: UUID, event_types: tuple[str, ...]
+    ) -> None:
+        self.added.append((endpoint, organisation_id, event_types))
 
 
 async def test_an_endpoint_on_a_public_address_is_registered_with_a_new_secret() -> None:
     endpoints = RememberedEndpoints()
 
     endpoint = await register_webhook_endpoint(
-        "https://93.184.216.34/hooks", destinations=AddressGuard(), endpoints=endpoints
+        ORGANISATION,
+        "https://93.184.216.34/hooks",
+        [SENT, SENT],
+        destinations=AddressGuard(),
+        endpoints=endpoints,
     )
 
-    assert endpoints.added == [endpoint]
+    assert endpoints.added == [(endpoint, ORGANISATION, (SENT,))]
     assert WebhookSecret.parse(endpoint.secrets[0].shared_form) == endpoint.secrets[0]
+
+
+async def test_an_endpoint_for_events_never_notified_is_refused_before_any_lookup() -> None:
+    endpoints = RememberedEndpoints()
+
+    with pytest.raises(SubscriptionError, match=r"barrier\.lifted"):
+        await register_webhook_endpoint(
+            ORGANISATION,
+            "https://unresolvable.invalid/hooks",
+            ["fr.premiere-marche.barrier.lifted"],
+            destinations=AddressGuard(),
+            endpoints=endpoints,
+        )
+
+    assert endpoints.added == []
 
 
 @pytest.mark.parametrize("url", ["http://localhost:8080/hooks", "http://10.1.2.3/hooks", "http://[fd00::5]/"])
@@ -40,7 +67,9 @@ async def test_an_endpoint_inside_our_network_is_refused_and_not_stored(url: str
     endpoints = RememberedEndpoints()
 
     with pytest.raises(DestinationRefusedError):
-        await register_webhook_endpoint(url, destinations=AddressGuard(), endpoints=endpoints)
+        await register_webhook_endpoint(
+            ORGANISATION, url, [SENT], destinations=AddressGuard(), endpoints=endpoints
+        )
 
     assert endpoints.added == []
 
@@ -61,9 +90,10 @@ async def test_the_add_webhook_command_stores_the_endpoint_and_prints_its_secret
     monkeypatch.setenv("NOTIFICATION_DATABASE_URL", database_url)
 
     # The command runs its own event loop, as it does from a shell.
-    await asyncio.to_thread(main, ["add-webhook", "--url", "https://93.184.216.34/hooks"])
+    command = ["add-webhook", "--organisation", str(ORGANISATION), "--event-types", SENT, "--url"]
+    await asyncio.to_thread(main, [*command, "https://93.184.216.34/hooks"])
     with pytest.raises(SystemExit) as refused:
-        await asyncio.to_thread(main, ["add-webhook", "--url", "http://127.0.0.1/hooks"])
+        await asyncio.to_thread(main, [*command, "http://127.0.0.1/hooks"])
 
     printed = capsys.readouterr()
     secret = re.search(r"^secret (whsec_\S+)", printed.out, re.MULTILINE)
@@ -74,8 +104,17 @@ async def test_the_add_webhook_command_stores_the_endpoint_and_prints_its_secret
     try:
         async with engine.connect() as connection:
             stored = (
-                await connection.execute(select(webhook_endpoints.c.url, webhook_endpoints.c.secrets))
+                await connection.execute(
+                    select(
+                        webhook_endpoints.c.organisation_id,
+                        webhook_endpoints.c.url,
+                        webhook_endpoints.c.event_types,
+                        webhook_endpoints.c.secrets,
+                    )
+                )
             ).all()
     finally:
         await engine.dispose()
-    assert [(row.url, row.secrets) for row in stored] == [("https://93.184.216.34/hooks", [secret.group(1)])]
+    assert [tuple(row) for row in stored] == [
+        (ORGANISATION, "https://93.184.216.34/hooks", [SENT], [secret.group(1)])
+    ]

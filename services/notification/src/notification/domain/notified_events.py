@@ -1,0 +1,65 @@
+"""The events an organisation can be told about, spelled as on the wire (the domain imports no contracts),
+and the default rules that decide which organisations hear each."""
+
+from collections.abc import Mapping
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Final
+
+EVENT_TYPE_PREFIX: Final = "fr.premiere-marche."
+
+
+def event_type(name: str) -> str:
+    """`referral.accepted` → `fr.premiere-marche.referral.accepted`."""
+    return EVENT_TYPE_PREFIX + name
+
+
+REFERRAL_SENT: Final = event_type("referral.sent")
+REFERRAL_CANCELLED: Final = event_type("referral.cancelled")
+CARE_TEAM_MEMBER_ADDED: Final = event_type("care_team.member_added")
+CARE_TEAM_MEMBER_REMOVED: Final = event_type("care_team.member_removed")
+TIMELINE_ENTRY_APPENDED: Final = event_type("timeline.entry_appended")
+PATHWAY_STAGE_CHANGED: Final = event_type("pathway.stage_changed")
+PATHWAY_ALERT_RAISED: Final = event_type("pathway.alert_raised")
+
+# What the operator decides (or time decides) about a referral once it is sent; the prescriber's own acts
+# (sending, withdrawing) are not news to it.
+REFERRAL_DECISIONS: Final = frozenset(
+    event_type(name)
+    for name in (
+        "referral.under_review",
+        "referral.accepted",
+        "referral.rejected",
+        "referral.expired",
+        "referral.waitlisted",
+        "referral.scheduled",
+        "referral.started",
+        "referral.paused",
+        "referral.resumed",
+        "referral.completed",
+        "referral.dropped_out",
+        "referral.cancelled",
+    )
+)
+
+
+class Rule(StrEnum):
+    """The default rules; an organisation may opt out of any of them."""
+
+    PRESCRIBER_HEARS_DECISIONS = "prescriber_hears_decisions"
+    OPERATOR_HEARS_NEW_REFERRALS = "operator_hears_new_referrals"
+    REFERENT_HEARS_ALERTS = "referent_hears_alerts"
+    CARE_TEAM_HEARS_STAGE_CHANGES = "care_team_hears_stage_changes"
+
+
+EVENT_TYPES_OF_RULE: Final[Mapping[Rule, frozenset[str]]] = MappingProxyType(
+    {
+        Rule.PRESCRIBER_HEARS_DECISIONS: REFERRAL_DECISIONS,
+        Rule.OPERATOR_HEARS_NEW_REFERRALS: frozenset({REFERRAL_SENT}),
+        Rule.REFERENT_HEARS_ALERTS: frozenset({PATHWAY_ALERT_RAISED}),
+        Rule.CARE_TEAM_HEARS_STAGE_CHANGES: frozenset({PATHWAY_STAGE_CHANGED}),
+    }
+)
+
+NOTIFIED_EVENT_TYPES: Final = frozenset().union(*EVENT_TYPES_OF_RULE.values())
+"""What webhook endpoints and e-mail recipients may subscribe to."""
