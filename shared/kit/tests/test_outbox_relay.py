@@ -5,7 +5,7 @@ from uuid import uuid4
 
 import asyncpg
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from devstack.eventually import eventually
@@ -13,7 +13,7 @@ from event_contracts.envelope import CloudEvent
 from event_contracts.kafka_binding import from_kafka_record
 from service_kit.database import create_session_factory, libpq_url
 from service_kit.metrics import ServiceMetrics
-from service_kit.outbox import OUTBOX_CHANNEL, add_to_outbox
+from service_kit.outbox import OUTBOX_CHANNEL, add_all_to_outbox, add_to_outbox
 from service_kit.outbox_relay import OutboxRelay
 from service_kit.producer import EventProducer
 
@@ -53,6 +53,37 @@ async def test_committed_events_are_published_in_order_and_marked(
     assert backlog == 0
     assert [from_kafka_record(r.key, r.value, r.headers) for r in records] == events
     assert {r.key for r in records} == {str(person).encode()}
+
+
+async def test_events_added_together_are_written_in_one_go_and_published_in_their_order(
+    messaging_engine: AsyncEngine,
+    kafka_bootstrap_servers: str,
+    new_topic: NewTopic,
+    read_topic: ReadTopic,
+    referral_sent: Callable[..., CloudEvent],
+) -> None:
+    topic = await new_topic("outbox-together", partitions=1)
+    events = [referral_sent() for _ in range(5)]
+    statements: list[str] = []
+
+    def note_statement(*arguments: object) -> None:
+        statements.append(str(arguments[2]))
+
+    async with create_session_factory(messaging_engine)() as session, session.begin():
+        connection = (await session.connection()).sync_connection
+        assert connection is not None
+        event.listen(connection, "before_cursor_execute", note_statement)
+        await add_all_to_outbox(session, events[:3], topic=topic)
+        await add_all_to_outbox(session, [], topic=topic)
+        await add_to_outbox(session, events[3], topic=topic)
+        await add_all_to_outbox(session, events[4:], topic=topic)
+        event.remove(connection, "before_cursor_execute", note_statement)
+
+    async with EventProducer(kafka_bootstrap_servers, client_id="test") as producer:
+        await OutboxRelay(messaging_engine, producer, ServiceMetrics()).publish_pending()
+
+    assert [from_kafka_record(r.key, r.value, r.headers) for r in await read_topic(topic)] == events
+    assert [statement.split()[0] for statement in statements] == ["INSERT", "SELECT", "INSERT", "INSERT"]
 
 
 async def test_an_event_whose_transaction_fails_is_never_published(

@@ -1,8 +1,10 @@
 """`<service> serve` runs a service; `<service> migrate` brings its database to the latest schema."""
 
 import argparse
+import os
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from importlib import import_module
+from typing import Final, TypeVar
 
 import uvicorn
 from fastapi import FastAPI
@@ -12,6 +14,12 @@ from service_kit.migrations import upgrade_to_head
 from service_kit.settings import ServiceSettings
 
 Settings = TypeVar("Settings", bound=ServiceSettings)
+
+# Worker processes are started by uvicorn from an import string, so what to build travels in the
+# environment they inherit rather than in Python objects.
+_SERVICE_NAME: Final = "SERVICE_KIT_SERVICE_NAME"
+_SETTINGS_TYPE: Final = "SERVICE_KIT_SETTINGS_TYPE"
+_APP_FACTORY: Final = "SERVICE_KIT_APP_FACTORY"
 
 
 def run_service_cli(
@@ -30,10 +38,39 @@ def run_service_cli(
     if args.command == "migrate":
         upgrade_to_head(migrations, settings.database_url)
         return
+    os.environ[_SERVICE_NAME] = name
+    os.environ[_SETTINGS_TYPE] = _import_path(settings_type)
+    os.environ[_APP_FACTORY] = _import_path(create_app)
     uvicorn.run(
-        create_app(settings),
+        f"{__name__}:{worker_app.__name__}",
+        factory=True,
         host=settings.http_host,
         port=settings.http_port,
+        workers=settings.http_workers,
         log_config=None,
         access_log=False,
     )
+
+
+def worker_app() -> FastAPI:
+    """The app of one worker process, built from what `run_service_cli` put in the environment."""
+    settings = _imported(os.environ[_SETTINGS_TYPE])()
+    if not isinstance(settings, ServiceSettings):
+        raise TypeError(f"{os.environ[_SETTINGS_TYPE]} does not build service settings")
+    configure_logging(os.environ[_SERVICE_NAME], settings.log_level)
+    app = _imported(os.environ[_APP_FACTORY])(settings)
+    if not isinstance(app, FastAPI):
+        raise TypeError(f"{os.environ[_APP_FACTORY]} does not build a FastAPI app")
+    return app
+
+
+def _import_path(target: Callable[..., object]) -> str:
+    return f"{target.__module__}:{target.__qualname__}"
+
+
+def _imported(path: str) -> Callable[..., object]:
+    module, _, attribute = path.partition(":")
+    target: object = getattr(import_module(module), attribute)
+    if not callable(target):
+        raise TypeError(f"{path} is not callable")
+    return target

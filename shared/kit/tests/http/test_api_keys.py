@@ -98,6 +98,30 @@ async def test_a_key_verifies_as_its_organisation_with_its_scopes_and_notes_its_
     assert last_used is not None
 
 
+async def test_a_key_used_again_within_the_resolution_keeps_its_first_noted_use(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    key = await issue(sessions, "referrals:write")
+    noted: list[object] = []
+    for _ in range(2):
+        async with sessions() as session, session.begin():
+            assert await verify_api_key(session, key.secret) is not None
+        async with sessions() as session:
+            noted.append((await session.execute(text("SELECT last_used_at FROM api_keys"))).scalar_one())
+    async with sessions() as session, session.begin():
+        await session.execute(text("UPDATE api_keys SET last_used_at = now() - interval '2 minutes'"))
+    async with sessions() as session, session.begin():
+        await verify_api_key(session, key.secret)
+    async with sessions() as session:
+        renewed = await session.execute(
+            text("SELECT last_used_at > now() - interval '1 minute' FROM api_keys")
+        )
+
+    assert noted[0] is not None
+    assert noted[1] == noted[0]
+    assert renewed.scalar_one() is True
+
+
 async def test_a_wrong_secret_a_malformed_key_and_a_revoked_key_verify_as_nobody(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:

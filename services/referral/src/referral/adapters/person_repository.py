@@ -71,49 +71,69 @@ class SqlPersonRepository:
 
 
 class SqlCareTeamRepository:
-    """Saves a care team whole: its memberships are few, and ended ones change only by being ended."""
+    """Saves what changed in a care team since it was read: memberships are only ever added or ended."""
 
     def __init__(self, session: AsyncSession, seen: SeenAggregates) -> None:
         self._session = session
         self._seen = seen
+        self._as_read: dict[UUID, tuple[CareTeamMembership, ...]] = {}
 
     async def get(self, person_id: UUID, *, lock: bool = False) -> CareTeam:
         if lock:
-            await self._session.execute(
-                select(persons.c.id).where(persons.c.id == person_id).with_for_update()
-            )
-        rows = (
-            await self._session.execute(
+            # The person's row is the care team's lock; the outer join reads the memberships with it.
+            query = (
                 select(care_team_memberships)
-                .where(care_team_memberships.c.person_id == person_id)
-                .order_by(care_team_memberships.c.position)
+                .select_from(persons.outerjoin(care_team_memberships))
+                .where(persons.c.id == person_id)
+                .with_for_update(of=persons)
             )
-        ).all()
-        care_team = CareTeam(person_id, tuple(_membership(row) for row in rows))
+        else:
+            query = select(care_team_memberships).where(care_team_memberships.c.person_id == person_id)
+        rows = (await self._session.execute(query.order_by(care_team_memberships.c.position))).all()
+        memberships = tuple(_membership(row) for row in rows if row.person_id is not None)
+        care_team = CareTeam(person_id, memberships)
+        self._as_read[person_id] = memberships
         self._seen.add(care_team)
         return care_team
 
     async def save(self, care_team: CareTeam) -> None:
+        as_read = self._as_read.get(care_team.person_id)
+        if as_read is None or care_team.memberships[: len(as_read)] != as_read:
+            await self._rewrite(care_team)
+        else:
+            added = care_team.memberships[len(as_read) :]
+            rows = [
+                _membership_row(care_team.person_id, len(as_read) + index, m) for index, m in enumerate(added)
+            ]
+            if rows:
+                await self._session.execute(insert(care_team_memberships), rows)
+        self._as_read[care_team.person_id] = care_team.memberships
+        self._seen.add(care_team)
+
+    async def _rewrite(self, care_team: CareTeam) -> None:
         await self._session.execute(
             delete(care_team_memberships).where(care_team_memberships.c.person_id == care_team.person_id)
         )
         rows = [
-            {
-                "person_id": care_team.person_id,
-                "position": position,
-                "organisation_id": membership.organisation_id,
-                "organisation_kind": membership.organisation_kind.value,
-                "since": membership.since,
-                "until": membership.until,
-                "join_reason": membership.join_reason.value,
-                "leave_reason": membership.leave_reason.value if membership.leave_reason else None,
-                "referral_id": membership.referral_id,
-            }
+            _membership_row(care_team.person_id, position, membership)
             for position, membership in enumerate(care_team.memberships)
         ]
         if rows:
             await self._session.execute(insert(care_team_memberships), rows)
-        self._seen.add(care_team)
+
+
+def _membership_row(person_id: UUID, position: int, membership: CareTeamMembership) -> dict[str, Any]:
+    return {
+        "person_id": person_id,
+        "position": position,
+        "organisation_id": membership.organisation_id,
+        "organisation_kind": membership.organisation_kind.value,
+        "since": membership.since,
+        "until": membership.until,
+        "join_reason": membership.join_reason.value,
+        "leave_reason": membership.leave_reason.value if membership.leave_reason else None,
+        "referral_id": membership.referral_id,
+    }
 
 
 def _person(row: Row[Any]) -> Person:

@@ -12,7 +12,7 @@ from referral.adapters.referral_repository import SqlReferralRepository
 from referral.adapters.seen_aggregates import SeenAggregates
 from referral.adapters.workshop_repository import SqlAttendanceRepository, SqlWorkshopRepository
 from service_kit.database import UnitOfWork as TransactionScope
-from service_kit.outbox import add_to_outbox
+from service_kit.outbox import add_all_to_outbox
 
 
 class SqlUnitOfWork(TransactionScope):
@@ -51,7 +51,5 @@ class SqlUnitOfWork(TransactionScope):
 
     async def publish_events(self) -> None:
         """Writes the pending events to the outbox; `commit` does it, tests call it to commit apart."""
-        for event in self._seen.pull_events():
-            await add_to_outbox(
-                self.session, integration_event(event, region=self._region), topic=self._events_topic
-            )
+        events = [integration_event(event, region=self._region) for event in self._seen.pull_events()]
+        await add_all_to_outbox(self.session, events, topic=self._events_topic)

@@ -31,6 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 
 from service_kit.http.scopes import scopes_grant, validate_scope
 
@@ -127,14 +128,18 @@ async def verify_api_key(session: AsyncSession, presented: str) -> Authenticated
     key_id = parts["key_id"]
     row = (
         await session.execute(
-            select(_api_keys.c.organisation_id, _api_keys.c.secret_sha256, _api_keys.c.scopes).where(
-                _api_keys.c.key_id == key_id, _api_keys.c.revoked_at.is_(None)
-            )
+            select(
+                _api_keys.c.organisation_id,
+                _api_keys.c.secret_sha256,
+                _api_keys.c.scopes,
+                _use_not_noted_lately().label("note_use"),
+            ).where(_api_keys.c.key_id == key_id, _api_keys.c.revoked_at.is_(None))
         )
     ).one_or_none()
     if row is None or not hmac.compare_digest(row.secret_sha256, _secret_digest(parts["secret"])):
         return None
-    await _note_use(session, key_id)
+    if row.note_use:
+        await _note_use(session, key_id)
     return AuthenticatedOrganisation(
         organisation_id=row.organisation_id, scopes=frozenset(row.scopes), key_id=key_id
     )
@@ -143,12 +148,13 @@ async def verify_api_key(session: AsyncSession, presented: str) -> Authenticated
 async def _note_use(session: AsyncSession, key_id: str) -> None:
     await session.execute(
         update(_api_keys)
-        .where(
-            _api_keys.c.key_id == key_id,
-            or_(
-                _api_keys.c.last_used_at.is_(None),
-                _api_keys.c.last_used_at < func.now() - LAST_USE_RESOLUTION,
-            ),
-        )
+        .where(_api_keys.c.key_id == key_id, _use_not_noted_lately())
         .values(last_used_at=func.now())
+    )
+
+
+def _use_not_noted_lately() -> ColumnElement[bool]:
+    # Read with the key, so that most requests skip the UPDATE; kept in the UPDATE for concurrent requests.
+    return or_(
+        _api_keys.c.last_used_at.is_(None), _api_keys.c.last_used_at < func.now() - LAST_USE_RESOLUTION
     )
