@@ -26,6 +26,8 @@ class PathwaySettings(ServiceSettings):
     oidc_jwks_url: str | None = None
     """Unset, the caseworker API answers 503: the assembler and partner ingestion run without it."""
     oidc_jwks_cache_seconds: float = Field(default=300.0, gt=0)
+    projection_poll_interval_seconds: float = Field(default=5.0, gt=0)
+    """How soon a running instance notices that another projection generation went live."""
 
     @model_validator(mode="after")
     def refuse_unencrypted_identity_provider_keys_in_production(self) -> Self:
@@ -37,3 +39,7 @@ class PathwaySettings(ServiceSettings):
     @property
     def assembler_group(self) -> str:
         return f"{self.region}.pathway.assembler"
+
+    def assembler_group_of(self, generation: int) -> str:
+        """Generation 1 keeps the group the assembler always had, and so its committed offsets."""
+        return self.assembler_group if generation == 1 else f"{self.assembler_group}.generation-{generation}"

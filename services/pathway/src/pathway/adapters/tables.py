@@ -3,9 +3,11 @@
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    CheckConstraint,
     Column,
     Date,
     DateTime,
+    ForeignKey,
     Identity,
     Index,
     Integer,
@@ -102,3 +104,27 @@ access_audit = Table(
     Index("access_audit_by_person", "person_id", "read_at"),
 )
 """Append-only: a trigger refuses UPDATE, DELETE and TRUNCATE (migration 0005)."""
+
+projection_generations = Table(
+    "projection_generations",
+    metadata,
+    Column("generation", Integer, primary_key=True, autoincrement=False),
+    Column("schema_name", String(63), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("dropped_at", DateTime(timezone=True)),
+)
+"""Every projection generation built in this database: generation 1 is the tables in `public`."""
+
+active_projection = Table(
+    "active_projection",
+    metadata,
+    Column("singleton", Boolean, primary_key=True, server_default=text("true")),
+    Column("generation", Integer, ForeignKey("projection_generations.generation"), nullable=False),
+    Column("switched_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("singleton", name="active_projection_one_row"),
+)
+"""The pointer every running instance follows: which generation caseworkers read and the assembler feeds."""
+
+PROJECTION_TABLES = (pathways, timeline_entries, raised_alerts, inbox)
+"""What a rebuild replays into a fresh generation; the rest (organisations, API keys, the access audit,
+the outbox) is reference data or history, kept in `public` for every generation."""

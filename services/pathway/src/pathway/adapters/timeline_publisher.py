@@ -1,8 +1,12 @@
 """The pathway's integration events leave the service on the timeline topic, through the outbox:
-`timeline.entry_appended`, `pathway.stage_changed` and `pathway.alert_raised`."""
+`timeline.entry_appended`, `pathway.stage_changed` and `pathway.alert_raised`.
+
+Each event's id is derived from what it says (the original event, the change, the alert), so that a
+projection generation assembling an event again after a switch-over publishes the same ids, which
+downstream inboxes drop as duplicates."""
 
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid5
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,6 +26,22 @@ from pathway.domain.visibility import audience_of
 from service_kit.outbox import add_to_outbox
 
 PATHWAY_SOURCE = "/services/pathway"
+_EVENT_IDS = UUID("5b0f3c51-8f5e-4f0e-9d43-3c1a0c6f2a71")
+
+
+def entry_appended_id(entry: TimelineEntry) -> UUID:
+    return uuid5(_EVENT_IDS, f"entry_appended {entry.event.source} {entry.event.event_id}")
+
+
+def stage_changed_id(change: StageChanged) -> UUID:
+    cause = change.triggered_by
+    return uuid5(
+        _EVENT_IDS, f"stage_changed {cause.source} {cause.event_id} {change.previous} {change.stage}"
+    )
+
+
+def alert_raised_id(alert: AlertRaised) -> UUID:
+    return uuid5(_EVENT_IDS, f"alert_raised {alert.alert_id}")
 
 
 def _reference(reference: timeline.EventReference) -> EventReference:
@@ -52,7 +72,7 @@ class OutboxTimelinePublisher:
             audience=tuple(OrganisationKind(kind) for kind in sorted(audience.kinds)),
             arrived_late=entry.arrived_late,
         )
-        await self._add(appended, recorded.person_id)
+        await self._add(appended, recorded.person_id, entry_appended_id(entry))
 
     async def stage_changed(self, change: StageChanged) -> None:
         changed = PathwayStageChanged(
@@ -61,7 +81,7 @@ class OutboxTimelinePublisher:
             triggered_by=_reference(change.triggered_by),
             recomputed=change.recomputed,
         )
-        await self._add(changed, change.person_id)
+        await self._add(changed, change.person_id, stage_changed_id(change))
 
     async def alert_raised(self, alert: AlertRaised) -> None:
         raised = PathwayAlertRaised(
@@ -71,8 +91,23 @@ class OutboxTimelinePublisher:
             referral_id=None if alert.referral_id is None else UUID(alert.referral_id),
             triggered_by=None if alert.triggered_by is None else _reference(alert.triggered_by),
         )
-        await self._add(raised, alert.person_id)
+        await self._add(raised, alert.person_id, alert_raised_id(alert))
 
-    async def _add(self, data: EventData, person_id: str) -> None:
-        event = CloudEvent.build(data, source=PATHWAY_SOURCE, subject=person_id, region=self._region)
+    async def _add(self, data: EventData, person_id: str, event_id: UUID) -> None:
+        event = CloudEvent.build(
+            data, source=PATHWAY_SOURCE, subject=person_id, region=self._region, id=event_id
+        )
         await add_to_outbox(self._session, event, topic=self._topic)
+
+
+class WithheldTimelinePublisher:
+    """A rebuild's publisher: what it assembles again was published when it was first assembled."""
+
+    async def entry_appended(self, entry: TimelineEntry) -> None:
+        pass
+
+    async def stage_changed(self, change: StageChanged) -> None:
+        pass
+
+    async def alert_raised(self, alert: AlertRaised) -> None:
+        pass

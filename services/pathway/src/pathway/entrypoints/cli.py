@@ -2,6 +2,8 @@
 `pathway register-organisation` lets an organisation send events to the assembler;
 `pathway issue-key` / `pathway revoke-key` manage the API keys partners send events over HTTP with;
 `pathway recompute` rebuilds every pathway's stored state from its timeline;
+`pathway rebuild`, `projection-hash`, `switch-projection`, `drop-projection` manage projection generations;
+`pathway demo-data` has demo partners enrich the referral demo's pathways;
 `pathway openapi` prints the OpenAPI document of the HTTP API."""
 
 import json
@@ -10,7 +12,14 @@ from collections.abc import Callable, Sequence
 
 from pathway.app import create_app
 from pathway.config import SERVICE_NAME, PathwaySettings
-from pathway.entrypoints import key_commands, recompute_command, register_organisation_command
+from pathway.entrypoints import (
+    demo_command,
+    key_commands,
+    projection_commands,
+    rebuild_command,
+    recompute_command,
+    register_organisation_command,
+)
 from service_kit.service_cli import run_service_cli
 
 MIGRATIONS = "pathway:migrations"
@@ -20,7 +29,12 @@ _COMMANDS: dict[str, Callable[[Sequence[str]], None]] = {
     register_organisation_command.COMMAND: register_organisation_command.run_register_organisation,
     recompute_command.COMMAND: recompute_command.run_recompute,
     key_commands.ISSUE_KEY: key_commands.run_issue_key,
+    demo_command.COMMAND: demo_command.run_demo_data,
     key_commands.REVOKE_KEY: key_commands.run_revoke_key,
+    rebuild_command.COMMAND: rebuild_command.run_rebuild,
+    projection_commands.PROJECTION_HASH: projection_commands.run_projection_hash,
+    projection_commands.SWITCH_PROJECTION: projection_commands.run_switch_projection,
+    projection_commands.DROP_PROJECTION: projection_commands.run_drop_projection,
 }
 
 

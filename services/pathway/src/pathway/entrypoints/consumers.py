@@ -8,7 +8,7 @@ from event_contracts.topics import RegionTopics
 from pathway.adapters.cloud_events import recorded
 from pathway.adapters.organisation_repository import SqlOrganisations
 from pathway.adapters.pathway_repository import SqlPathways
-from pathway.adapters.timeline_publisher import OutboxTimelinePublisher
+from pathway.adapters.timeline_publisher import OutboxTimelinePublisher, WithheldTimelinePublisher
 from pathway.domain.errors import RefusedEventError
 from pathway.domain.senders import Channel
 from pathway.entrypoints.topic_aware_consumer import arrival_topic
@@ -17,15 +17,24 @@ from service_kit.errors import PermanentError
 from service_kit.event_consumer import EventHandler
 
 
-def when_event_received_assemble_the_pathway(region: str, topics: RegionTopics) -> EventHandler:
+def when_event_received_assemble_the_pathway(
+    region: str, topics: RegionTopics, *, publishing: bool = True
+) -> EventHandler:
+    """`publishing=False` for a rebuild, which assembles again what was published already."""
+
     async def handle(event: CloudEvent, session: AsyncSession) -> None:
         channel = Channel.PLATFORM if arrival_topic() == topics.referral_events else Channel.PARTNERS
+        publisher = (
+            OutboxTimelinePublisher(session, region=region, topic=topics.pathway_timeline)
+            if publishing
+            else WithheldTimelinePublisher()
+        )
         try:
             await assemble_event(
                 recorded(event),
                 SqlPathways(session),
                 SqlOrganisations(session),
-                OutboxTimelinePublisher(session, region=region, topic=topics.pathway_timeline),
+                publisher,
                 channel=channel,
             )
         except RefusedEventError as refused:
