@@ -3,6 +3,9 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
+from notification_timeline import isolated_region
+
+from notification.config import NotificationSettings
 
 AsgiGet = Callable[[FastAPI, str], Awaitable[tuple[int, bytes]]]
 
@@ -42,3 +45,16 @@ def asgi_get() -> AsgiGet:
         return status, body
 
     return get
+
+
+@pytest.fixture
+def isolated_settings(kafka_bootstrap_servers: str) -> Callable[..., NotificationSettings]:
+    """Settings whose region is the test's own: a started service subscribes to a timeline topic nobody
+    writes to, instead of joining a real region's consumer group."""
+
+    def settings(**overrides: Any) -> NotificationSettings:
+        return NotificationSettings(
+            region=isolated_region(), kafka_bootstrap_servers=kafka_bootstrap_servers, **overrides
+        )
+
+    return settings

@@ -30,7 +30,7 @@ def build_app(service: NotificationService) -> FastAPI:
     app = build_service_app(
         "Première marche — notification",
         service,
-        checks={"database": database_check(service.engine)},
+        checks={"database": database_check(service.engine), "kafka": service.producer.is_reachable},
         metrics=service.metrics,
     )
     app.description = DESCRIPTION

@@ -1,5 +1,5 @@
-"""The only place that wires settings → engine, delivery channels and the webhook dispatcher (→ broker
-and outbox relay, once notification consumes the timeline)."""
+"""The only place that wires settings → engine, broker and the timeline router, delivery channels and
+the webhook dispatcher."""
 
 import asyncio
 import contextlib
@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import aiohttp
+from faststream.kafka import KafkaBroker
 from prometheus_client import Counter
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -18,11 +19,17 @@ from notification.adapters.referral_contacts import ReferralContactClient
 from notification.adapters.smtp_mailer import SmtpMailer, SmtpServer
 from notification.adapters.webhook_deliveries import PostgresWebhookDeliveries
 from notification.adapters.webhook_sender import WebhookSender, open_webhook_sender
-from notification.config import NotificationSettings
+from notification.config import SERVICE_NAME, NotificationSettings
 from notification.domain.webhook_delivery import DeliveryStatus, WebhookDelivery
+from notification.entrypoints.consumers import when_timeline_event_received_owe_its_deliveries
 from notification.entrypoints.webhook_dispatcher import WebhookDispatcher
+from service_kit.broker import create_broker
 from service_kit.database import create_database_engine, create_session_factory
+from service_kit.dead_letters import DeadLetters
+from service_kit.event_consumer import EventConsumer
 from service_kit.metrics import ServiceMetrics
+from service_kit.producer import EventProducer
+from service_kit.subscriptions import subscribe
 
 
 @dataclass(frozen=True)
@@ -99,6 +106,9 @@ class NotificationService:
     engine: AsyncEngine
     session_factory: async_sessionmaker[AsyncSession]
     metrics: ServiceMetrics
+    broker: KafkaBroker
+    producer: EventProducer
+    timeline_router: EventConsumer
     channels: DeliveryChannels | None = None
     webhook_dispatcher: WebhookDispatcher | None = None
     _resources: AsyncExitStack = field(default_factory=AsyncExitStack)
@@ -108,6 +118,8 @@ class NotificationService:
         self._count_webhook_attempt = count_webhook_attempts(self.metrics)
 
     async def start(self) -> None:
+        await self.producer.start()
+        await self.broker.start()
         self.channels = await self._resources.enter_async_context(open_delivery_channels(self.settings))
         self.webhook_dispatcher = WebhookDispatcher(
             PostgresWebhookDeliveries(self.session_factory),
@@ -120,6 +132,7 @@ class NotificationService:
         self._tasks.append(asyncio.create_task(self.webhook_dispatcher.run(), name="webhook-dispatcher"))
 
     async def stop(self) -> None:
+        await self.broker.stop()
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -128,14 +141,32 @@ class NotificationService:
         self._tasks.clear()
         await self._resources.aclose()
         self.channels = None
+        await self.producer.stop()
         await self.engine.dispose()
 
 
-def bootstrap(settings: NotificationSettings) -> NotificationService:
+def bootstrap(settings: NotificationSettings, *, timeline_topic: str | None = None) -> NotificationService:
+    """`timeline_topic` replaces the region's (tests give each run a topic of its own)."""
     engine = create_database_engine(settings.database_url)
+    session_factory = create_session_factory(engine)
+    metrics = ServiceMetrics()
+    client_id = f"{SERVICE_NAME}-{settings.region}"
+    producer = EventProducer(settings.kafka_bootstrap_servers, client_id=client_id)
+    broker = create_broker(settings.kafka_bootstrap_servers, client_id=client_id)
+    timeline_router = EventConsumer(
+        name=settings.timeline_router_group,
+        handler=when_timeline_event_received_owe_its_deliveries(),
+        session_factory=session_factory,
+        dead_letters=DeadLetters(producer, metrics),
+        metrics=metrics,
+    )
+    subscribe(broker, timeline_router, topics=[timeline_topic or settings.topics.pathway_timeline])
     return NotificationService(
         settings=settings,
         engine=engine,
-        session_factory=create_session_factory(engine),
-        metrics=ServiceMetrics(),
+        session_factory=session_factory,
+        metrics=metrics,
+        broker=broker,
+        producer=producer,
+        timeline_router=timeline_router,
     )

@@ -49,6 +49,10 @@ class NotificationSettings(ServiceSettings):
     sms_max_segments: int = Field(default=1, ge=1, le=3)
     sms_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
 
+    @property
+    def timeline_router_group(self) -> str:
+        return f"{self.region}.notification.router"
+
     @field_validator("webhook_allowed_networks")
     @classmethod
     def must_be_networks(cls, networks: tuple[str, ...]) -> tuple[str, ...]:

@@ -50,9 +50,11 @@ async def test_the_migrated_schema_is_exactly_the_tables_module(database_url: st
     assert drift == []
 
 
-async def test_the_service_is_ready_once_its_database_answers(database_url: str, asgi_get: AsgiGet) -> None:
+async def test_the_service_is_ready_once_its_database_and_kafka_answer(
+    database_url: str, asgi_get: AsgiGet, isolated_settings: Callable[..., NotificationSettings]
+) -> None:
     await migrate(database_url)
-    app = create_app(NotificationSettings(database_url=database_url))
+    app = create_app(isolated_settings(database_url=database_url))
 
     async with app.router.lifespan_context(app):
         # Readiness may lag the start by a moment on a loaded machine; it must come, not come at once.
@@ -61,4 +63,4 @@ async def test_the_service_is_ready_once_its_database_answers(database_url: str,
         )
 
     assert status == 200
-    assert json.loads(body) == {"status": "ready", "checks": {"database": "ok"}}
+    assert json.loads(body) == {"status": "ready", "checks": {"database": "ok", "kafka": "ok"}}

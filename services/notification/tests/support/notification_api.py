@@ -3,7 +3,7 @@ API keys issued as `notification issue-key` issues them."""
 
 import asyncio
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID, uuid4
@@ -48,17 +48,21 @@ class Organisation:
 
 
 class NotificationApi:
-    def __init__(self, database_url: str, **settings: Any) -> None:
-        self.service: NotificationService = bootstrap(
-            NotificationSettings(database_url=database_url, **settings)
-        )
-        self.app: FastAPI = build_app(self.service)
+    """The app is called without its lifespan (no broker, no dispatcher) unless a test enters
+    `app.router.lifespan_context(app)` itself."""
+
+    def __init__(self, service: NotificationService) -> None:
+        self.service = service
+        self.app: FastAPI = build_app(service)
 
     @classmethod
-    async def over_fresh_database(cls, database_url: str, **settings: Any) -> "NotificationApi":
+    async def over_fresh_database(
+        cls, database_url: str, *, timeline_topic: str | None = None, **settings: Any
+    ) -> "NotificationApi":
         # Alembic runs its own event loop (asyncio.run), so it needs a thread without one.
         await asyncio.to_thread(upgrade_to_head, MIGRATIONS, database_url)
-        return cls(database_url, **settings)
+        configured = NotificationSettings(database_url=database_url, **settings)
+        return cls(bootstrap(configured, timeline_topic=timeline_topic))
 
     async def close(self) -> None:
         await self.service.engine.dispose()
@@ -92,13 +96,13 @@ class NotificationApi:
             "client": ("127.0.0.1", 50000),
             "server": ("testserver", 80),
         }
-        unread = [{"type": "http.request", "body": body, "more_body": False}]
-        messages: list[Mapping[str, Any]] = []
+        unread: list[MutableMapping[str, Any]] = [{"type": "http.request", "body": body, "more_body": False}]
+        messages: list[MutableMapping[str, Any]] = []
 
-        async def receive() -> Mapping[str, Any]:
+        async def receive() -> MutableMapping[str, Any]:
             return unread.pop() if unread else {"type": "http.disconnect"}
 
-        async def send(message: Mapping[str, Any]) -> None:
+        async def send(message: MutableMapping[str, Any]) -> None:
             messages.append(message)
 
         await self.app(scope, receive, send)

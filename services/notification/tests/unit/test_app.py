@@ -12,8 +12,10 @@ AsgiGet = Callable[[FastAPI, str], Awaitable[tuple[int, bytes]]]
 UNREACHABLE_DATABASE = "postgresql+asyncpg://notification@127.0.0.1:1/notification"
 
 
-async def test_liveness_answers_without_the_database(asgi_get: AsgiGet) -> None:
-    app = create_app(NotificationSettings(database_url=UNREACHABLE_DATABASE))
+async def test_liveness_answers_without_the_database(
+    asgi_get: AsgiGet, isolated_settings: Callable[..., NotificationSettings]
+) -> None:
+    app = create_app(isolated_settings(database_url=UNREACHABLE_DATABASE))
 
     async with app.router.lifespan_context(app):
         status, body = await asgi_get(app, "/health/live")
@@ -22,18 +24,22 @@ async def test_liveness_answers_without_the_database(asgi_get: AsgiGet) -> None:
     assert json.loads(body) == {"status": "alive"}
 
 
-async def test_readiness_fails_while_the_database_is_unreachable(asgi_get: AsgiGet) -> None:
-    app = create_app(NotificationSettings(database_url=UNREACHABLE_DATABASE))
+async def test_readiness_fails_while_the_database_is_unreachable(
+    asgi_get: AsgiGet, isolated_settings: Callable[..., NotificationSettings]
+) -> None:
+    app = create_app(isolated_settings(database_url=UNREACHABLE_DATABASE))
 
     async with app.router.lifespan_context(app):
         status, body = await asgi_get(app, "/health/ready")
 
     assert status == 503
-    assert json.loads(body) == {"status": "not_ready", "checks": {"database": "failing"}}
+    assert json.loads(body) == {"status": "not_ready", "checks": {"database": "failing", "kafka": "ok"}}
 
 
-async def test_the_app_exposes_prometheus_metrics(asgi_get: AsgiGet) -> None:
-    app = create_app(NotificationSettings(database_url=UNREACHABLE_DATABASE))
+async def test_the_app_exposes_prometheus_metrics(
+    asgi_get: AsgiGet, isolated_settings: Callable[..., NotificationSettings]
+) -> None:
+    app = create_app(isolated_settings(database_url=UNREACHABLE_DATABASE))
 
     async with app.router.lifespan_context(app):
         status, body = await asgi_get(app, "/metrics")

@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from uuid import uuid4
 
 from pydantic import SecretStr
@@ -10,8 +11,10 @@ from notification.domain.webhooks import WebhookEndpoint, WebhookMessage, Webhoo
 UNREACHABLE_DATABASE = "postgresql+asyncpg://notification@127.0.0.1:1/notification"
 
 
-async def test_starting_the_service_opens_its_delivery_channels_and_stopping_closes_them() -> None:
-    service = bootstrap(NotificationSettings(database_url=UNREACHABLE_DATABASE, sms_max_segments=2))
+async def test_starting_the_service_opens_its_delivery_channels_and_stopping_closes_them(
+    isolated_settings: Callable[..., NotificationSettings],
+) -> None:
+    service = bootstrap(isolated_settings(database_url=UNREACHABLE_DATABASE, sms_max_segments=2))
 
     await service.start()
     channels = service.channels
@@ -22,8 +25,10 @@ async def test_starting_the_service_opens_its_delivery_channels_and_stopping_clo
     assert service.channels is None
 
 
-async def test_by_default_the_webhook_channel_refuses_a_loopback_receiver() -> None:
-    service = bootstrap(NotificationSettings(database_url=UNREACHABLE_DATABASE))
+async def test_by_default_the_webhook_channel_refuses_a_loopback_receiver(
+    isolated_settings: Callable[..., NotificationSettings],
+) -> None:
+    service = bootstrap(isolated_settings(database_url=UNREACHABLE_DATABASE))
     endpoint = WebhookEndpoint(uuid4(), "http://127.0.0.1:9/hooks", (WebhookSecret.generate(),))
 
     await service.start()

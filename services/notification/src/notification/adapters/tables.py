@@ -1,5 +1,7 @@
 """The notification service's tables; migrations are generated from this metadata."""
 
+from typing import Any
+
 from sqlalchemy import (
     Column,
     DateTime,
@@ -29,6 +31,22 @@ inbox = define_inbox_table(metadata)
 api_keys = define_api_keys_table(metadata)
 idempotency_keys = define_idempotency_table(metadata)
 
+
+def _owed_message_columns() -> list[Column[Any]]:
+    """What every delivery record keeps of its message and of where its attempts stand."""
+    return [
+        Column("message_id", String(200), nullable=False),
+        Column("content_type", String(200), nullable=False),
+        Column("body", LargeBinary, nullable=False),
+        Column("status", String(20), nullable=False),
+        Column("attempts", Integer, nullable=False),
+        Column("next_attempt_at", DateTime(timezone=True), nullable=True),
+        Column("last_outcome", Text, nullable=True),
+        Column("created_at", DateTime(timezone=True), server_default=func.now(), nullable=False),
+        Column("updated_at", DateTime(timezone=True), server_default=func.now(), nullable=False),
+    ]
+
+
 webhook_endpoints = Table(
     "webhook_endpoints",
     metadata,
@@ -53,15 +71,7 @@ webhook_deliveries = Table(
     metadata,
     Column("id", Uuid, primary_key=True),
     Column("endpoint_id", Uuid, ForeignKey("webhook_endpoints.id"), nullable=False),
-    Column("message_id", String(200), nullable=False),
-    Column("content_type", String(200), nullable=False),
-    Column("body", LargeBinary, nullable=False),
-    Column("status", String(20), nullable=False),
-    Column("attempts", Integer, nullable=False),
-    Column("next_attempt_at", DateTime(timezone=True), nullable=True),
-    Column("last_outcome", Text, nullable=True),
-    Column("created_at", DateTime(timezone=True), server_default=func.now(), nullable=False),
-    Column("updated_at", DateTime(timezone=True), server_default=func.now(), nullable=False),
+    *_owed_message_columns(),
     UniqueConstraint("endpoint_id", "message_id", name="webhook_deliveries_once_per_endpoint"),
     Index("webhook_deliveries_due", "next_attempt_at", postgresql_where=text("status = 'pending'")),
 )
@@ -92,4 +102,35 @@ opt_outs = Table(
     Column("kind", String(20), primary_key=True),
     Column("value", String(200), primary_key=True),
     Column("created_at", DateTime(timezone=True), server_default=func.now(), nullable=False),
+)
+
+# Notification's routing projection, built from the timeline topic alone: ids and codes, no personal data.
+care_team_members = Table(
+    "care_team_members",
+    metadata,
+    Column("person_id", Uuid, primary_key=True),
+    Column("organisation_id", Uuid, primary_key=True),
+    Column("organisation_kind", String(40), nullable=False),
+    Column("join_reason", String(40), nullable=False),
+)
+
+referral_parties = Table(
+    "referral_parties",
+    metadata,
+    Column("referral_id", Uuid, primary_key=True),
+    Column("person_id", Uuid, nullable=False),
+    Column("prescriber_organisation_id", Uuid, nullable=False),
+    Column("operator_organisation_id", Uuid, nullable=False),
+)
+
+email_deliveries = Table(
+    "email_deliveries",
+    metadata,
+    # The stable key of (event, recipient organisation, e-mail, recipient): owed once, whatever arrives twice.
+    Column("id", Uuid, primary_key=True),
+    Column("recipient_id", Uuid, ForeignKey("email_recipients.id"), nullable=False),
+    Column("organisation_id", Uuid, nullable=False),
+    *_owed_message_columns(),
+    UniqueConstraint("recipient_id", "message_id", name="email_deliveries_once_per_recipient"),
+    Index("email_deliveries_due", "next_attempt_at", postgresql_where=text("status = 'pending'")),
 )

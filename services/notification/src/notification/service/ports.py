@@ -1,6 +1,6 @@
 """What the use cases need from the outside world; the adapters provide it."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 from uuid import UUID
@@ -8,6 +8,10 @@ from uuid import UUID
 from notification.domain.contacts import PersonContact
 from notification.domain.delivery_decision import AttemptOutcome
 from notification.domain.messages import Message
+from notification.domain.owed_deliveries import DeliveryTarget, OwedDelivery
+from notification.domain.routing import CareTeamMember, ReferralParties
+from notification.domain.subscriptions import OptOut
+from notification.domain.timeline_events import ProjectionChange
 from notification.domain.webhook_delivery import WebhookDelivery
 from notification.domain.webhooks import WebhookEndpoint, WebhookMessage, WebhookSecret
 
@@ -54,3 +58,23 @@ class WebhookSecretRotation(Protocol):
 class DestinationCheck(Protocol):
     async def check_url(self, url: str) -> None:
         """Raises DestinationRefusedError unless every address the URL's host resolves to may be reached."""
+
+
+class RoutingStore(Protocol):
+    """The routing projection, the organisations' subscriptions and the owed deliveries, all in the
+    transaction of the event being routed."""
+
+    async def change_projection(self, person_id: UUID, change: ProjectionChange) -> None: ...
+
+    async def care_team(self, person_id: UUID) -> list[CareTeamMember]: ...
+
+    async def referral(self, referral_id: UUID) -> ReferralParties | None: ...
+
+    async def opt_outs_of(self, organisation_ids: Collection[UUID]) -> list[OptOut]: ...
+
+    async def targets_of(self, organisation_ids: Collection[UUID], event_type: str) -> list[DeliveryTarget]:
+        """Enabled webhook endpoints and active e-mail recipients of these organisations subscribed to
+        `event_type`."""
+
+    async def owe(self, deliveries: Sequence[OwedDelivery], message: WebhookMessage, now: datetime) -> int:
+        """Records each delivery unless its key is already recorded; how many were new."""

@@ -1,6 +1,7 @@
 """The running service attempts due webhook deliveries by itself, through its dispatcher."""
 
 import asyncio
+from collections.abc import Callable
 from datetime import UTC, datetime
 from uuid import uuid4
 
@@ -27,10 +28,12 @@ def database_url(request: pytest.FixtureRequest) -> str:
     return url
 
 
-async def test_a_delivery_owed_to_a_partner_arrives_signed_while_the_service_runs(database_url: str) -> None:
+async def test_a_delivery_owed_to_a_partner_arrives_signed_while_the_service_runs(
+    database_url: str, isolated_settings: Callable[..., NotificationSettings]
+) -> None:
     await asyncio.to_thread(upgrade_to_head, MIGRATIONS, database_url)
     service = bootstrap(
-        NotificationSettings(
+        isolated_settings(
             database_url=database_url,
             webhook_allowed_networks=("127.0.0.0/8",),
             webhook_dispatch_interval_seconds=0.05,

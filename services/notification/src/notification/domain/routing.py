@@ -1,0 +1,85 @@
+"""Who hears a timeline event, by the default rules, from notification's own routing projection: the
+person's care team (ids, kinds and why each joined) and the parties of each referral.
+
+Only organisations of the person's care team hear about the person, and only if the entry's audience
+includes their kind. One exception, by design: the operator a referral is sent to hears that referral
+before it joins the care team (it joins by accepting), as the referral service already shows it the
+referrals it receives; it hears nothing else about the person until then."""
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from uuid import UUID
+
+from notification.domain.notified_events import (
+    PATHWAY_ALERT_RAISED,
+    PATHWAY_STAGE_CHANGED,
+    REFERRAL_DECISIONS,
+    REFERRAL_SENT,
+    Rule,
+)
+
+REFERRED_THE_PERSON = "referred_the_person"
+"""The join reason of the organisation holding the person's referent (référent de parcours)."""
+OPERATOR = "operator"
+
+
+@dataclass(frozen=True)
+class CareTeamMember:
+    organisation_id: UUID
+    kind: str
+    joined_because: str
+
+
+@dataclass(frozen=True)
+class ReferralParties:
+    referral_id: UUID
+    prescriber_organisation_id: UUID
+    operator_organisation_id: UUID
+
+
+@dataclass(frozen=True)
+class Happening:
+    """What a timeline event tells, as far as routing needs to know."""
+
+    event_type: str
+    """The original event's type for a timeline entry, the timeline event's own type otherwise."""
+    referral_id: UUID | None = None
+    audience: frozenset[str] | None = None
+    """Kinds of organisations that may see the entry; None when the event carries no audience."""
+    acted_by: UUID | None = None
+    """The organisation whose own act this is: it is not news to it."""
+
+
+@dataclass(frozen=True, order=True)
+class Recipient:
+    organisation_id: UUID
+    rule: Rule
+
+
+def recipients_of(
+    happening: Happening, care_team: Collection[CareTeamMember], referral: ReferralParties | None
+) -> list[Recipient]:
+    may_hear = {
+        member.organisation_id: member
+        for member in care_team
+        if happening.audience is None or member.kind in happening.audience
+    }
+    found: set[Recipient] = set()
+    if happening.event_type == REFERRAL_SENT and referral is not None and _sees(happening, OPERATOR):
+        found.add(Recipient(referral.operator_organisation_id, Rule.OPERATOR_HEARS_NEW_REFERRALS))
+    elif happening.event_type in REFERRAL_DECISIONS and referral is not None:
+        if referral.prescriber_organisation_id in may_hear:
+            found.add(Recipient(referral.prescriber_organisation_id, Rule.PRESCRIBER_HEARS_DECISIONS))
+    elif happening.event_type == PATHWAY_ALERT_RAISED:
+        found.update(
+            Recipient(member.organisation_id, Rule.REFERENT_HEARS_ALERTS)
+            for member in may_hear.values()
+            if member.joined_because == REFERRED_THE_PERSON
+        )
+    elif happening.event_type == PATHWAY_STAGE_CHANGED:
+        found.update(Recipient(member, Rule.CARE_TEAM_HEARS_STAGE_CHANGES) for member in may_hear)
+    return sorted(recipient for recipient in found if recipient.organisation_id != happening.acted_by)
+
+
+def _sees(happening: Happening, kind: str) -> bool:
+    return happening.audience is None or kind in happening.audience

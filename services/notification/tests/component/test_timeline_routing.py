@@ -1,0 +1,174 @@
+"""The running service reads a real timeline topic and owes each event to exactly the organisations the
+default rules name, on each channel they subscribed with, once, however often the event arrives."""
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import pytest
+from notification_api import NotificationApi, Organisation
+from notification_local_servers import LocalHttpServer, local_http_server
+from notification_timeline import PersonTimeline, isolated_region
+from standardwebhooks import Webhook
+
+from devstack.eventually import eventually
+from event_contracts.catalogue.codes import CareTeamJoinReason, OrganisationKind
+from event_contracts.envelope import CloudEvent
+from event_contracts.kafka_binding import to_kafka_record
+from service_kit.producer import EventProducer
+
+SENT = "fr.premiere-marche.referral.sent"
+ACCEPTED = "fr.premiere-marche.referral.accepted"
+STAGES = "fr.premiere-marche.pathway.stage_changed"
+ALERTS = "fr.premiere-marche.pathway.alert_raised"
+T = TypeVar("T")
+
+
+@dataclass
+class RunningNotification:
+    api: NotificationApi
+    topic: str
+    receiver: LocalHttpServer
+    bootstrap_servers: str
+
+    async def publish(self, events: list[CloudEvent]) -> None:
+        async with EventProducer(self.bootstrap_servers, client_id="notification-tests") as producer:
+            for event in events:
+                record = to_kafka_record(event)
+                await producer.send(self.topic, key=record.key, value=record.value, headers=record.headers)
+
+    def consumed(self, outcome: str) -> float:
+        group = self.api.service.settings.timeline_router_group
+        labels = {"consumer": group, "outcome": outcome}
+        return self.api.service.metrics.registry.get_sample_value("events_consumed_total", labels) or 0.0
+
+    async def subscribe_webhook(self, organisation: Organisation, *event_types: str) -> dict[str, Any]:
+        path = f"/hooks/{organisation.organisation_id}"
+        body = {"url": self.receiver.url(path), "event_types": list(event_types)}
+        reply = await organisation.call("POST", "/webhook-endpoints", body)
+        assert reply.status == 201, reply.body
+        document: dict[str, Any] = reply.json()
+        return document
+
+    async def owed(self) -> dict[str, list[str]]:
+        """Per organisation, the channel and the original or timeline type of every delivery owed to it."""
+        rows = await self.api.scalar(
+            """
+            SELECT coalesce(json_object_agg(organisation_id, owed), '{}') FROM (
+                SELECT organisation_id::text, json_agg(owed ORDER BY owed) AS owed FROM (
+                    SELECT e.organisation_id, 'webhook ' || coalesce(
+                        convert_from(d.body, 'UTF8')::json #>> '{data,original_event,type}',
+                        convert_from(d.body, 'UTF8')::json ->> 'type') AS owed
+                    FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+                    UNION ALL
+                    SELECT organisation_id, 'email ' || coalesce(
+                        convert_from(body, 'UTF8')::json #>> '{data,original_event,type}',
+                        convert_from(body, 'UTF8')::json ->> 'type')
+                    FROM email_deliveries
+                ) o GROUP BY organisation_id
+            ) p
+            """
+        )
+        return {organisation: sorted(owed) for organisation, owed in rows.items()}
+
+
+@pytest.fixture
+async def running(
+    fresh_database: str, kafka_bootstrap_servers: str, new_topic: Any
+) -> AsyncIterator[RunningNotification]:
+    topic = await new_topic("pathway-timeline", with_dead_letter=True)
+    api = await NotificationApi.over_fresh_database(
+        fresh_database,
+        timeline_topic=topic,
+        region=isolated_region(),
+        kafka_bootstrap_servers=kafka_bootstrap_servers,
+        webhook_allowed_networks=("127.0.0.0/8",),
+        webhook_dispatch_interval_seconds=0.05,
+    )
+    async with local_http_server() as receiver, api.app.router.lifespan_context(api.app):
+        yield RunningNotification(api, topic, receiver, kafka_bootstrap_servers)
+    await api.close()
+
+
+async def test_each_event_is_owed_to_exactly_the_organisations_the_rules_name_once(
+    running: RunningNotification,
+) -> None:
+    api = running.api
+    prescriber, operator, outsider, leaver = [await api.organisation() for _ in range(4)]
+    person = PersonTimeline(prescriber=prescriber.organisation_id, operator=operator.organisation_id)
+    prescriber_hook = await running.subscribe_webhook(prescriber, ACCEPTED, STAGES, ALERTS)
+    await running.subscribe_webhook(operator, SENT, STAGES, ALERTS)
+    await running.subscribe_webhook(outsider, SENT, ACCEPTED, STAGES, ALERTS)
+    await running.subscribe_webhook(leaver, STAGES)
+    mailbox = {"address": "suivi@prescripteur.example", "event_types": [ACCEPTED, ALERTS]}
+    assert (await prescriber.call("POST", "/email-recipients", mailbox)).status == 201
+    timeline = [
+        person.referral_sent(),
+        person.prescriber_joined(),
+        person.member_added(
+            leaver.organisation_id, OrganisationKind.SUPPORT_PARTNER, CareTeamJoinReason.ADDED_BY_REFERENT
+        ),
+        person.referral_accepted(),
+        person.operator_joined(),
+        person.member_removed(leaver.organisation_id),
+        person.stage_changed(),
+        person.alert_raised(),
+    ]
+
+    await running.publish(timeline)
+    await eventually(lambda: _value(running.consumed("applied")), lambda n: n == len(timeline))
+    owed_once = await running.owed()
+    await running.publish(timeline)
+    await eventually(lambda: _value(running.consumed("duplicate")), lambda n: n == len(timeline))
+
+    assert owed_once == {
+        str(prescriber.organisation_id): sorted(
+            [
+                f"email {ACCEPTED}",
+                f"email {ALERTS}",
+                f"webhook {ACCEPTED}",
+                f"webhook {ALERTS}",
+                f"webhook {STAGES}",
+            ]
+        ),
+        str(operator.organisation_id): sorted([f"webhook {SENT}", f"webhook {STAGES}"]),
+    }, "the outsider never, the leaver not after leaving, the operator of the new referral before joining"
+    assert await running.owed() == owed_once
+    received = await eventually(
+        lambda: _value(running.receiver.requests_to(f"/hooks/{prescriber.organisation_id}")),
+        lambda requests: len(requests) == 3,
+    )
+    verified = [Webhook(prescriber_hook["secret"]).verify(r.body, r.headers) for r in received]
+    assert sorted(document["type"] for document in verified) == sorted(
+        ["fr.premiere-marche.timeline.entry_appended", STAGES, ALERTS]
+    )
+    assert all(document["subject"] == str(person.person_id) for document in verified)
+
+
+async def test_opted_out_rules_and_event_types_are_not_owed(running: RunningNotification) -> None:
+    api = running.api
+    prescriber, operator = await api.organisation(), await api.organisation()
+    person = PersonTimeline(prescriber=prescriber.organisation_id, operator=operator.organisation_id)
+    await running.subscribe_webhook(prescriber, ACCEPTED, STAGES, ALERTS)
+    await running.subscribe_webhook(operator, SENT, STAGES)
+    await prescriber.call("POST", "/opt-outs", {"kind": "rule", "value": "prescriber_hears_decisions"})
+    await operator.call("POST", "/opt-outs", {"kind": "event_type", "value": STAGES})
+    timeline = [
+        person.referral_sent(),
+        person.prescriber_joined(),
+        person.referral_accepted(),
+        person.operator_joined(),
+        person.stage_changed(),
+    ]
+
+    await running.publish(timeline)
+    await eventually(lambda: _value(running.consumed("applied")), lambda n: n == len(timeline))
+
+    assert await running.owed() == {
+        str(prescriber.organisation_id): [f"webhook {STAGES}"],
+        str(operator.organisation_id): [f"webhook {SENT}"],
+    }, "the prescriber hears no decision, the operator no stage change"
+
+
+async def _value(value: T) -> T:
+    return value

@@ -1,0 +1,94 @@
+"""The default rules, on the routing projection alone: who hears each kind of timeline event."""
+
+from uuid import UUID, uuid4
+
+from notification.domain.notified_events import (
+    PATHWAY_ALERT_RAISED,
+    PATHWAY_STAGE_CHANGED,
+    REFERRAL_CANCELLED,
+    REFERRAL_SENT,
+    Rule,
+    event_type,
+)
+from notification.domain.routing import (
+    CareTeamMember,
+    Happening,
+    Recipient,
+    ReferralParties,
+    recipients_of,
+)
+
+PRESCRIBER, OPERATOR, PARTNER, EMPLOYER = uuid4(), uuid4(), uuid4(), uuid4()
+REFERRAL = ReferralParties(uuid4(), PRESCRIBER, OPERATOR)
+PROFESSIONALS = frozenset({"prescriber", "operator", "support_partner", "training_provider"})
+CARE_TEAM = [
+    CareTeamMember(PRESCRIBER, "prescriber", "referred_the_person"),
+    CareTeamMember(OPERATOR, "operator", "accepted_the_referral"),
+    CareTeamMember(PARTNER, "support_partner", "added_by_referent"),
+    CareTeamMember(EMPLOYER, "employer", "added_by_referent"),
+]
+
+
+def entry(name: str, audience: frozenset[str] = PROFESSIONALS, acted_by: UUID | None = None) -> Happening:
+    return Happening(event_type(name), REFERRAL.referral_id, audience, acted_by)
+
+
+def organisations(recipients: list[Recipient]) -> set[UUID]:
+    return {recipient.organisation_id for recipient in recipients}
+
+
+def test_the_operator_hears_a_referral_sent_to_it_before_it_joins_the_care_team() -> None:
+    prescriber_only = CARE_TEAM[:1]
+
+    heard = recipients_of(entry("referral.sent"), prescriber_only, REFERRAL)
+
+    assert heard == [Recipient(OPERATOR, Rule.OPERATOR_HEARS_NEW_REFERRALS)]
+    assert event_type("referral.sent") == REFERRAL_SENT
+
+
+def test_the_prescriber_hears_each_decision_on_its_referral_while_it_is_in_the_care_team() -> None:
+    for decision in ("referral.accepted", "referral.rejected", "referral.scheduled", "referral.dropped_out"):
+        assert recipients_of(entry(decision), CARE_TEAM, REFERRAL) == [
+            Recipient(PRESCRIBER, Rule.PRESCRIBER_HEARS_DECISIONS)
+        ], decision
+    assert recipients_of(entry("referral.accepted"), CARE_TEAM[1:], REFERRAL) == []
+
+
+def test_an_organisation_does_not_hear_of_its_own_act() -> None:
+    cancelled = Happening(REFERRAL_CANCELLED, REFERRAL.referral_id, PROFESSIONALS, acted_by=PRESCRIBER)
+
+    assert recipients_of(cancelled, CARE_TEAM, REFERRAL) == []
+
+
+def test_a_decision_on_an_unknown_referral_reaches_no_one() -> None:
+    assert recipients_of(entry("referral.accepted"), CARE_TEAM, None) == []
+
+
+def test_alerts_reach_the_organisation_that_referred_the_person_only() -> None:
+    heard = recipients_of(Happening(PATHWAY_ALERT_RAISED, REFERRAL.referral_id), CARE_TEAM, REFERRAL)
+
+    assert heard == [Recipient(PRESCRIBER, Rule.REFERENT_HEARS_ALERTS)]
+
+
+def test_stage_changes_reach_the_whole_care_team_and_no_one_else() -> None:
+    heard = recipients_of(Happening(PATHWAY_STAGE_CHANGED), CARE_TEAM, None)
+
+    assert organisations(heard) == {PRESCRIBER, OPERATOR, PARTNER, EMPLOYER}
+    assert {recipient.rule for recipient in heard} == {Rule.CARE_TEAM_HEARS_STAGE_CHANGES}
+    assert recipients_of(Happening(PATHWAY_STAGE_CHANGED), [], None) == []
+
+
+def test_an_entry_reaches_only_the_kinds_of_its_audience() -> None:
+    for_prescribers = frozenset({"prescriber"})
+
+    assert recipients_of(entry("referral.sent", for_prescribers), CARE_TEAM, REFERRAL) == []
+    assert organisations(recipients_of(entry("referral.accepted", for_prescribers), CARE_TEAM, REFERRAL)) == {
+        PRESCRIBER
+    }
+    assert recipients_of(entry("referral.accepted", frozenset({"operator"})), CARE_TEAM, REFERRAL) == []
+
+
+def test_events_no_rule_speaks_of_reach_no_one() -> None:
+    for name in ("barrier.lifted", "care_team.member_added", "referral.withdrawn", "referral.sent"):
+        heard = recipients_of(entry(name), CARE_TEAM, None)
+        assert heard == [], name
