@@ -1,8 +1,9 @@
 """The running service reads a real timeline topic and owes each event to exactly the organisations the
 default rules name, on each channel they subscribed with, once, however often the event arrives."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, TypeVar
 
 import pytest
@@ -13,8 +14,11 @@ from standardwebhooks import Webhook
 
 from devstack.eventually import eventually
 from event_contracts.catalogue.codes import CareTeamJoinReason, OrganisationKind
+from event_contracts.catalogue.referral import ReferralSent
 from event_contracts.envelope import CloudEvent
 from event_contracts.kafka_binding import to_kafka_record
+from event_contracts.topics import dead_letter_topic
+from service_kit import dead_letters
 from service_kit.producer import EventProducer
 
 SENT = "fr.premiere-marche.referral.sent"
@@ -168,6 +172,36 @@ async def test_opted_out_rules_and_event_types_are_not_owed(running: RunningNoti
         str(prescriber.organisation_id): [f"webhook {STAGES}"],
         str(operator.organisation_id): [f"webhook {SENT}"],
     }, "the prescriber hears no decision, the operator no stage change"
+
+
+async def test_a_record_that_is_not_a_timeline_event_is_set_aside_and_routing_goes_on(
+    running: RunningNotification, read_topic: Callable[[str], Awaitable[list[Any]]]
+) -> None:
+    api = running.api
+    prescriber, operator = await api.organisation(), await api.organisation()
+    person = PersonTimeline(prescriber=prescriber.organisation_id, operator=operator.organisation_id)
+    await running.subscribe_webhook(prescriber, STAGES)
+    stray = CloudEvent.build(
+        ReferralSent(
+            referral_id=person.referral_id,
+            prescriber_organisation_id=person.prescriber,
+            operator_organisation_id=person.operator,
+            reminder_due_on=date(2026, 12, 7),
+            expires_on=date(2026, 12, 27),
+        ),
+        source="/services/referral",
+        subject=person.person_id,
+        region="grand-est",
+    )
+    timeline = [person.prescriber_joined(), stray, person.stage_changed()]
+
+    await running.publish(timeline)
+    await eventually(lambda: _value(running.consumed("applied")), lambda n: n == 2)
+
+    [dead_letter] = await eventually(lambda: read_topic(dead_letter_topic(running.topic)), bool)
+    assert dict(dead_letter.headers)[dead_letters.REASON].startswith(b"not_a_timeline_event")
+    assert running.consumed("dead_lettered") == 1
+    assert await running.owed() == {str(prescriber.organisation_id): [f"webhook {STAGES}"]}
 
 
 async def _value(value: T) -> T:
