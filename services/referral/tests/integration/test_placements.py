@@ -46,3 +46,40 @@ async def test_fifty_concurrent_placements_on_twelve_seats_give_twelve_scheduled
     ) == [(False, 38), (True, 12)]
     published = await db.rows("SELECT headers FROM outbox WHERE headers::text LIKE '%referral.scheduled%'")
     assert len(published) == 12
+
+
+async def test_a_referral_seated_on_another_session_leaves_the_line_of_the_full_one(
+    referral_database: ReferralDatabase,
+) -> None:
+    db = referral_database
+    prescriber = await db.organisation(OrganisationKind.PRESCRIBER)
+    operator = await db.organisation(OrganisationKind.OPERATOR)
+    workshop = await db.workshop(operator)
+    full, later_session = [await db.session(operator, workshop, capacity=1) for _ in range(2)]
+    seated, waiting, behind = [await db.accepted(prescriber, operator, workshop) for _ in range(3)]
+
+    async def place(referral_id: UUID, session_id: UUID) -> Placement:
+        async with db.unit_of_work() as uow:
+            placement = await place_on_session(
+                PlaceOnSession(
+                    referral_id=referral_id,
+                    session_id=session_id,
+                    operator_organisation_id=operator,
+                    at=db.later(),
+                ),
+                uow,
+            )
+            await uow.commit()
+        return placement
+
+    first_answers = [await place(referral_id, full) for referral_id in (seated, waiting, behind)]
+    moved = await place(waiting, later_session)
+
+    assert first_answers == [Placement.PLACED, Placement.WAITLISTED, Placement.WAITLISTED]
+    assert moved is Placement.PLACED
+    assert await db.rows(
+        "SELECT session_id, referral_id, seated FROM session_places ORDER BY session_id, seated, referral_id"
+    ) == sorted(
+        [(full, behind, False), (full, seated, True), (later_session, waiting, True)],
+        key=lambda place: (place[0], place[2], place[1]),
+    )

@@ -3,6 +3,7 @@
 Every check of both sides runs before either changes, so a refusal leaves both as they were.
 """
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from referral.domain.actor import Actor
@@ -13,11 +14,19 @@ from referral.domain.referral import Referral
 from referral.domain.workshop import Placement, Session
 
 
-def place_on_session(referral: Referral, session: Session, by: Actor, at: datetime) -> Placement:
+def place_on_session(
+    referral: Referral,
+    session: Session,
+    by: Actor,
+    at: datetime,
+    *,
+    lines_waited_in: Sequence[Session] = (),
+) -> Placement:
     """Schedules an accepted or waiting referral on a seat of the session, or puts it in the session's line.
 
     A referral already waiting stays ``waitlisted`` when it joins another line; an accepted one becomes
-    ``waitlisted`` with the reason ``session_full``.
+    ``waitlisted`` with the reason ``session_full``. Once seated, it leaves ``lines_waited_in`` (the other
+    sessions whose line it is in), so that their kept seat goes to the next person waiting.
     """
     referral.ensure_possible(by, ReferralAction.SCHEDULE, at)
     if session.workshop_id != referral.workshop_id:
@@ -30,6 +39,8 @@ def place_on_session(referral: Referral, session: Session, by: Actor, at: dateti
     session.place(referral.id)
     if placement is Placement.PLACED:
         referral.schedule(by, at, session)
+        for line in lines_waited_in:
+            line.remove(referral.id)
     elif starts_waiting:
         referral.waitlist(by, at, WaitlistReason.SESSION_FULL)
     return placement

@@ -1,7 +1,7 @@
 """The operator places a person on a session, or puts them on the waiting list.
 
-Locks are always taken session first, then referral, so that two placements never wait on each other
-in opposite orders.
+Locks are always taken sessions first, in id order, then referral, so that two placements never wait on
+each other in opposite orders.
 """
 
 from dataclasses import dataclass
@@ -37,11 +37,20 @@ class MoveToWaitingList:
 
 async def place_on_session(command: PlaceOnSession, uow: UnitOfWork) -> Placement:
     await referral_of(uow, command.referral_id, command.operator_organisation_id)
-    session = await _session_of_operator(uow, command.session_id, command.operator_organisation_id)
+    waited_in = set(await uow.workshops.sessions_holding(command.referral_id)) - {command.session_id}
+    locked: dict[UUID, Session] = {}
+    for session_id in sorted({command.session_id, *waited_in}):
+        if session_id == command.session_id:
+            locked[session_id] = await _session_of_operator(uow, session_id, command.operator_organisation_id)
+        elif (line := await uow.workshops.get_session(session_id, lock=True)) is not None:
+            locked[session_id] = line
+    session = locked.pop(command.session_id)
     referral = await referral_of(uow, command.referral_id, command.operator_organisation_id, lock=True)
     by = Actor.operator(command.operator_organisation_id)
-    placement = scheduling.place_on_session(referral, session, by, command.at)
-    await uow.workshops.save_session(session)
+    lines = [line for line in locked.values() if line.is_waiting(referral.id)]
+    placement = scheduling.place_on_session(referral, session, by, command.at, lines_waited_in=lines)
+    for changed in (session, *lines) if placement is Placement.PLACED else (session,):
+        await uow.workshops.save_session(changed)
     await uow.referrals.save(referral)
     return placement
 

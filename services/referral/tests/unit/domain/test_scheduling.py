@@ -89,6 +89,35 @@ def test_the_first_in_line_is_scheduled_once_the_operator_places_them_on_a_freed
     assert session.seated == (waiting.id,)
 
 
+def test_seated_on_another_session_a_referral_leaves_the_line_it_waited_in(world: "World") -> None:
+    full, other = world.session(capacity=1), world.session(capacity=1)
+    full.place(uuid4())
+    referral, behind = accepted(world), accepted(world)
+    place_on_session(referral, full, world.operator, world.later())
+    place_on_session(behind, full, world.operator, world.later())
+
+    placement = place_on_session(referral, other, world.operator, world.later(), lines_waited_in=[full])
+
+    assert placement is Placement.PLACED
+    assert referral.status is S.SCHEDULED
+    assert referral.session_id == other.id
+    assert full.waiting_list == (behind.id,)
+
+
+def test_joining_another_line_keeps_the_place_in_the_first(world: "World") -> None:
+    first, second = world.session(capacity=1), world.session(capacity=1)
+    first.place(uuid4())
+    second.place(uuid4())
+    referral = accepted(world)
+    place_on_session(referral, first, world.operator, world.later())
+
+    placement = place_on_session(referral, second, world.operator, world.later(), lines_waited_in=[first])
+
+    assert placement is Placement.WAITLISTED
+    assert first.waiting_list == (referral.id,)
+    assert second.waiting_list == (referral.id,)
+
+
 def test_moving_back_to_the_waiting_list_frees_the_seat(world: "World") -> None:
     referral, session = accepted(world), world.session()
     place_on_session(referral, session, world.operator, world.later())
