@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
+from pydantic import SecretStr
 from sqlalchemy import make_url
 
 from event_contracts.topics import (
@@ -336,6 +337,22 @@ def test_workload_variables_are_settings_fields_or_parts_of_them(base: list[Docu
                 assert f"$({name})" in values, f"{service}: {name} is neither a setting nor used by one"
         assert variables[f"{prefix}ENVIRONMENT"]["value"] == "production"
         assert variables[f"{prefix}HTTP_PORT"]["value"] == str(default_port(service))
+
+
+def test_every_secret_setting_of_a_workload_comes_from_a_secret(base: list[Document]) -> None:
+    """In production a development secret stops the settings from loading, so each must come from a Secret
+    (in every workload: the migration jobs load the same settings)."""
+    for workload in workloads(base):
+        service = workload["metadata"]["labels"]["app"]
+        prefix, fields = prefix_of(service), SETTINGS[service].model_fields
+        (container,) = workload["spec"]["template"]["spec"]["containers"]
+        variables = {variable["name"]: variable for variable in container["env"]}
+        for name, field in fields.items():
+            if field.annotation is not SecretStr:
+                continue
+            variable = variables.get(f"{prefix}{name.upper()}")
+            assert variable is not None, f"{service}: {prefix}{name.upper()} is not set"
+            assert "secretKeyRef" in variable["valueFrom"], f"{service}: {prefix}{name.upper()}"
 
 
 def test_each_service_has_a_database_cluster_of_its_own(base: list[Document]) -> None:
