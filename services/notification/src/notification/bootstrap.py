@@ -22,6 +22,7 @@ from notification.adapters.webhook_sender import WebhookSender, open_webhook_sen
 from notification.config import SERVICE_NAME, NotificationSettings
 from notification.domain.webhook_delivery import DeliveryStatus, WebhookDelivery
 from notification.entrypoints.consumers import when_timeline_event_received_owe_its_deliveries
+from notification.entrypoints.idempotency_purge import purge_expired_idempotency_keys_forever
 from notification.entrypoints.webhook_dispatcher import WebhookDispatcher
 from service_kit.broker import create_broker
 from service_kit.database import create_database_engine, create_session_factory
@@ -130,6 +131,10 @@ class NotificationService:
             on_attempt=self._count_webhook_attempt,
         )
         self._tasks.append(asyncio.create_task(self.webhook_dispatcher.run(), name="webhook-dispatcher"))
+        purge = purge_expired_idempotency_keys_forever(
+            self.session_factory, interval_seconds=self.settings.idempotency_purge_interval_seconds
+        )
+        self._tasks.append(asyncio.create_task(purge, name="idempotency-purge"))
 
     async def stop(self) -> None:
         await self.broker.stop()
