@@ -1,5 +1,5 @@
 """`make up`'s stand-in webhook receiver and SMTP sink: a delivery signed with an endpoint's secret is
-verified by the official `standardwebhooks` library and logged, a tampered one is refused; e-mails are kept."""
+verified by the official `standardwebhooks` library and logged, a tampered one refused; e-mails are kept."""
 
 import asyncio
 import importlib.util
