@@ -155,6 +155,8 @@ async def test_opted_out_rules_and_event_types_are_not_owed(running: RunningNoti
     person = PersonTimeline(prescriber=prescriber.organisation_id, operator=operator.organisation_id)
     await running.subscribe_webhook(prescriber, ACCEPTED, STAGES, ALERTS)
     await running.subscribe_webhook(operator, SENT, STAGES)
+    mailbox = {"address": "suivi@prescripteur.example", "event_types": [ACCEPTED]}
+    assert (await prescriber.call("POST", "/email-recipients", mailbox)).status == 201
     await prescriber.call("POST", "/opt-outs", {"kind": "rule", "value": "prescriber_hears_decisions"})
     await operator.call("POST", "/opt-outs", {"kind": "event_type", "value": STAGES})
     timeline = [
@@ -171,7 +173,7 @@ async def test_opted_out_rules_and_event_types_are_not_owed(running: RunningNoti
     assert await running.owed() == {
         str(prescriber.organisation_id): [f"webhook {STAGES}"],
         str(operator.organisation_id): [f"webhook {SENT}"],
-    }, "the prescriber hears no decision, the operator no stage change"
+    }, "the prescriber hears no decision on any channel, the operator no stage change"
 
 
 async def test_a_record_that_is_not_a_timeline_event_is_set_aside_and_routing_goes_on(
