@@ -2,6 +2,7 @@ import pytest
 from pydantic import SecretStr, ValidationError
 from pydantic_settings import SettingsConfigDict
 
+from service_kit.offset_commits import OffsetCommitPolicy
 from service_kit.settings import ServiceSettings
 
 
@@ -36,3 +37,13 @@ def test_production_accepts_a_real_secret() -> None:
 def test_a_region_must_be_a_slug() -> None:
     with pytest.raises(ValidationError, match="region"):
         ExampleSettings(region="Grand Est")
+
+
+def test_offsets_are_committed_every_100_events_or_200_ms_unless_configured(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert ExampleSettings().offset_commits == OffsetCommitPolicy(every_events=100, every_seconds=0.2)
+    monkeypatch.setenv("EXAMPLE_CONSUMER_COMMIT_EVERY_EVENTS", "10")
+    monkeypatch.setenv("EXAMPLE_CONSUMER_COMMIT_INTERVAL_MS", "50")
+
+    assert ExampleSettings().offset_commits == OffsetCommitPolicy(every_events=10, every_seconds=0.05)

@@ -1,7 +1,8 @@
 """The one way services consume events: decode, apply once with the inbox, retry or dead-letter, then ack.
 
-Subscribe with `ack_policy=AckPolicy.MANUAL`: this consumer acknowledges (commits the offset) only after
-the handler's transaction has committed or the message has been safely set aside as a dead letter.
+Subscribe with `ack_policy=AckPolicy.MANUAL` (`subscriptions.subscribe` does): a record counts as finished
+only once the handler's transaction has committed or the record has been safely set aside as a dead
+letter, and only finished records' offsets are committed, a batch at a time (`offset_commits`).
 """
 
 import asyncio
@@ -10,7 +11,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 import structlog
-from aiokafka.errors import CommitFailedError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from event_contracts.envelope import CloudEvent
@@ -20,6 +20,7 @@ from service_kit.dead_letters import DeadLetters, FailedMessage
 from service_kit.errors import FailureKind, classify_failure, failure_reason
 from service_kit.inbox import claim_event
 from service_kit.metrics import ServiceMetrics
+from service_kit.offset_commits import OffsetCommitPolicy, OffsetCommitter
 from service_kit.retry import Backoff
 
 EventHandler = Callable[[CloudEvent, AsyncSession], Awaitable[None]]
@@ -29,12 +30,14 @@ _log = structlog.get_logger(__name__)
 
 
 class AckableMessage(Protocol):
-    """What the consumer needs of FastStream's KafkaMessage."""
+    """What the consumer needs of FastStream's KafkaMessage: the record, and the aiokafka consumer that
+    fetched it (FastStream types it as a narrower protocol than the consumer it hands over)."""
 
     @property
     def raw_message(self) -> Any: ...
 
-    async def ack(self) -> None: ...
+    @property
+    def consumer(self) -> Any: ...
 
 
 class EventConsumer:
@@ -49,6 +52,7 @@ class EventConsumer:
         permanent_errors: tuple[type[BaseException], ...] = (),
         backoff: Backoff = Backoff(),  # noqa: B008 - frozen value object
         after_commit: AfterCommit | None = None,
+        offset_commits: OffsetCommitPolicy = OffsetCommitPolicy(),  # noqa: B008 - frozen value object
     ) -> None:
         self.name = name
         self._handler = handler
@@ -58,6 +62,7 @@ class EventConsumer:
         self._permanent_errors = permanent_errors
         self._backoff = backoff
         self._after_commit = after_commit
+        self.offsets = OffsetCommitter(offset_commits, consumer_name=name)
 
     async def __call__(self, message: AckableMessage) -> None:
         record = message.raw_message
@@ -75,7 +80,9 @@ class EventConsumer:
             await self._set_aside(failed, error)
         else:
             await self._apply_with_retries(event, failed)
-        await self._acknowledge(message)
+        await self.offsets.finished(
+            message.consumer, topic=failed.topic, partition=failed.partition, offset=failed.offset
+        )
 
     async def _apply_with_retries(self, event: CloudEvent, failed: FailedMessage) -> None:
         unexpected_failures = 0
@@ -137,11 +144,3 @@ class EventConsumer:
             else:
                 break
         self._metrics.events_consumed.labels(consumer=self.name, outcome="dead_lettered").inc()
-
-    async def _acknowledge(self, message: AckableMessage) -> None:
-        try:
-            await message.ack()
-        except CommitFailedError:
-            # The partition moved to another instance during a rebalance; it will redeliver the
-            # message and the inbox will recognise it, so nothing is lost or applied twice.
-            _log.warning("offset commit refused after a rebalance", consumer=self.name)

@@ -6,6 +6,7 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from event_contracts.topics import RegionTopics, topics_for_region
+from service_kit.offset_commits import OffsetCommitPolicy
 
 Environment = Literal["development", "test", "production"]
 
@@ -27,10 +28,21 @@ class ServiceSettings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     outbox_batch_size: int = Field(default=500, ge=1, le=10_000)
     outbox_poll_interval_seconds: float = Field(default=1.0, gt=0)
+    consumer_commit_every_events: int = Field(default=100, ge=1)
+    consumer_commit_interval_ms: int = Field(default=200, ge=1)
+    """The longest a finished event's offset waits uncommitted (a crash then redelivers it; the inbox
+    recognises it)."""
 
     @property
     def topics(self) -> RegionTopics:
         return topics_for_region(self.region)
+
+    @property
+    def offset_commits(self) -> OffsetCommitPolicy:
+        return OffsetCommitPolicy(
+            every_events=self.consumer_commit_every_events,
+            every_seconds=self.consumer_commit_interval_ms / 1000,
+        )
 
     @model_validator(mode="after")
     def refuse_development_secrets_in_production(self) -> Self:
