@@ -375,6 +375,17 @@ def test_the_api_scales_on_cpu_and_the_consumers_on_their_lag(base: list[Documen
         assert scaled_object["spec"]["maxReplicaCount"] <= DEFAULT_PARTITIONS  # more would sit idle
 
 
+def test_the_consumers_scale_on_the_lag_of_the_group_they_consume_with(base: list[Document]) -> None:
+    region = "placeholder"
+    groups = {
+        "pathway": PathwaySettings(region=region).assembler_group,
+        "notification": NotificationSettings(region=region).timeline_router_group,
+    }
+    for service, scaled_object in of_kind(base, "ScaledObject").items():
+        (trigger,) = [trigger for trigger in scaled_object["spec"]["triggers"] if trigger["type"] == "kafka"]
+        assert trigger["metadata"]["consumerGroup"] == "REGION" + groups[service].removeprefix(region)
+
+
 @pytest.fixture(scope="module")
 def overlay() -> list[Document]:
     if shutil.which("kustomize"):
