@@ -66,6 +66,13 @@ class EventConsumer:
 
     async def __call__(self, message: AckableMessage) -> None:
         record = message.raw_message
+        await self.consume(record)
+        await self.offsets.finished(
+            message.consumer, topic=record.topic, partition=record.partition, offset=record.offset
+        )
+
+    async def consume(self, record: Any) -> None:
+        """Applies one record once, or sets it aside as a dead letter; its offset is the caller's."""
         failed = FailedMessage(
             topic=record.topic,
             partition=record.partition,
@@ -80,9 +87,6 @@ class EventConsumer:
             await self._set_aside(failed, error)
         else:
             await self._apply_with_retries(event, failed)
-        await self.offsets.finished(
-            message.consumer, topic=failed.topic, partition=failed.partition, offset=failed.offset
-        )
 
     async def _apply_with_retries(self, event: CloudEvent, failed: FailedMessage) -> None:
         unexpected_failures = 0

@@ -8,13 +8,15 @@ from aiokafka import ConsumerRecord
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
-from faststream.kafka.subscriber.usecase import DefaultSubscriber
+from faststream.kafka.subscriber.usecase import LogicSubscriber
 from faststream.message import StreamMessage
 
+from service_kit.batch_consumer import BatchEventConsumer
 from service_kit.event_consumer import EventConsumer
 from service_kit.offset_commits import OffsetCommitter
 
 OriginalParser = Callable[[ConsumerRecord[Any, Any]], Awaitable[StreamMessage[Any]]]
+OriginalBatchParser = Callable[[tuple[ConsumerRecord[Any, Any], ...]], Awaitable[StreamMessage[Any]]]
 
 
 async def parse_without_failing(
@@ -22,10 +24,24 @@ async def parse_without_failing(
 ) -> StreamMessage[Any]:
     """FastStream decodes every header as UTF-8 and would drop a message whose headers are not;
     give it a readable copy and keep the untouched record for the consumer (and its dead letter)."""
-    readable_headers = [(name, value.decode(errors="replace").encode()) for name, value in record.headers]
-    message = await original_parser(replace(record, headers=readable_headers))
+    message = await original_parser(_with_readable_headers(record))
     message.raw_message = record
     return message
+
+
+async def parse_batch_without_failing(
+    records: tuple[ConsumerRecord[Any, Any], ...], original_parser: OriginalBatchParser
+) -> StreamMessage[Any]:
+    """`parse_without_failing` for the records of one fetch."""
+    message = await original_parser(tuple(_with_readable_headers(record) for record in records))
+    message.raw_message = records
+    return message
+
+
+def _with_readable_headers(record: ConsumerRecord[Any, Any]) -> ConsumerRecord[Any, Any]:
+    return replace(
+        record, headers=[(name, value.decode(errors="replace").encode()) for name, value in record.headers]
+    )
 
 
 async def keep_raw_body(message: StreamMessage[Any], _original_decoder: object) -> bytes:
@@ -56,7 +72,39 @@ def subscribe(broker: KafkaBroker, consumer: EventConsumer, *, topics: Sequence[
     _commit_offsets_before_stopping(subscriber, consumer.offsets)
 
 
-def _commit_offsets_before_stopping(subscriber: DefaultSubscriber, offsets: OffsetCommitter) -> None:
+def subscribe_batches(
+    broker: KafkaBroker,
+    consumer: BatchEventConsumer,
+    *,
+    topics: Sequence[str],
+    max_records: int,
+    wait_ms: int = 10,
+) -> None:
+    """`subscribe`, handing the consumer up to `max_records` records of one fetch at a time. `wait_ms` is
+    how long an idle subscriber waits between fetches: the delay it may add to the first event after a
+    pause."""
+    subscriber = broker.subscriber(
+        *topics,
+        batch=True,
+        max_records=max_records,
+        batch_timeout_ms=wait_ms,
+        group_id=consumer.name,
+        ack_policy=AckPolicy.MANUAL,
+        auto_offset_reset="earliest",
+        listener=consumer.offsets,
+        parser=parse_batch_without_failing,
+        decoder=keep_raw_body,
+        title=consumer.name,
+    )
+
+    @subscriber
+    async def consume(message: KafkaMessage) -> None:
+        await consumer(message)
+
+    _commit_offsets_before_stopping(subscriber, consumer.offsets)
+
+
+def _commit_offsets_before_stopping(subscriber: LogicSubscriber[Any], offsets: OffsetCommitter) -> None:
     # FastStream stops the consume loop and the Kafka consumer in one call and offers no hook between;
     # committing first, while the consumer is still in its group, is the last moment that works.
     stop_consuming = subscriber.stop
