@@ -1,7 +1,8 @@
 """`make up` / `make down`: the whole platform on this machine, with demo data, without Docker.
 
 up: the local Kafka broker and PostgreSQL server (devstack), one database per service, the region's
-topics, migrations, the three services as background processes, then the demo pathways.
+topics, migrations, a stand-in identity provider, the three services as background processes, then the
+demo pathways (demo_pathways.py). caseworker-token: a token to read them with through the caseworker API.
 """
 
 import argparse
@@ -18,18 +19,24 @@ from pathlib import Path
 from urllib.error import URLError
 
 import asyncpg
+from demo_pathways import DemoTarget, load_demo
+from dev_identity import DevIdentityProvider
 from sqlalchemy import make_url
 
 from devstack.detached_launch import launch_detached
 from devstack.locations import find_repository_root, stack_home
 from devstack.process_identity import ProcessIdentity, identify, is_running, terminate
 from event_contracts.topics import topics_for_region
+from pathway.entrypoints.demo_pathways import STARTED
+from referral.entrypoints.demo_data import LIRE_ENSEMBLE
 from service_kit.provisioning import provision_region_topics
 
 REGION = "grand-est"
 KAFKA_VARIABLE = "PM_KAFKA_BOOTSTRAP_SERVERS"
 DATABASE_VARIABLE = "PM_DATABASE_URL"
 READY_TIMEOUT_SECONDS = 90
+IDENTITY_PROVIDER = "identity-provider"
+CASEWORKER_ROLES = ("operator_staff",)
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,10 @@ def say(line: str) -> None:
 
 def state_file() -> Path:
     return stack_home() / "platform.json"
+
+
+def identity_provider() -> DevIdentityProvider:
+    return DevIdentityProvider(stack_home() / "identity")
 
 
 def infrastructure_urls() -> tuple[str, str]:
@@ -88,6 +99,7 @@ def service_env(service: Service, kafka: str, database_url: str) -> dict[str, st
         f"{service.prefix}KAFKA_BOOTSTRAP_SERVERS": kafka,
         f"{service.prefix}DATABASE_URL": database_url,
         f"{service.prefix}HTTP_PORT": str(service.port),
+        **(identity_provider().pathway_env() if service.name == "pathway" else {}),
     }
 
 
@@ -106,10 +118,25 @@ def recorded() -> dict[str, ProcessIdentity]:
     return {name: ProcessIdentity.from_json(identity) for name, identity in data.items()}
 
 
+def start_identity_provider(running: dict[str, ProcessIdentity], logs: Path) -> None:
+    provider = identity_provider()
+    provider.ensure_keys()
+    if IDENTITY_PROVIDER in running:
+        say(f"  {IDENTITY_PROVIDER}: already running (pid {running[IDENTITY_PROVIDER].pid})")
+        return
+    pid = launch_detached(provider.serve_command(), logs / f"{IDENTITY_PROVIDER}.log", provider.published)
+    identity = identify(pid, "-m http.server")
+    if identity is None:
+        raise SystemExit(f"the identity provider exited at once; see {logs / IDENTITY_PROVIDER}.log")
+    running[IDENTITY_PROVIDER] = identity
+    say(f"  {IDENTITY_PROVIDER}: started (pid {pid}), keys at {provider.jwks_url}")
+
+
 def start_services(kafka: str, databases: dict[str, str]) -> None:
     running = {name: identity for name, identity in recorded().items() if is_running(identity)}
     logs = stack_home() / "logs"
     logs.mkdir(parents=True, exist_ok=True)
+    start_identity_provider(running, logs)
     for service in SERVICES:
         if service.name in running:
             say(f"  {service.name}: already running (pid {running[service.name].pid})")
@@ -138,10 +165,14 @@ def start_services(kafka: str, databases: dict[str, str]) -> None:
 
 
 def load_demo_data(kafka: str, databases: dict[str, str]) -> None:
-    """Each service loads its own demo data through its use cases, so the events flow as in real use."""
-    referral = next(service for service in SERVICES if service.name == "referral")
-    env = service_env(referral, kafka, databases[referral.name])
-    subprocess.run([sys.executable, "-m", "referral", "demo-data"], env=env, check=True)
+    """Each service loads its own demo data through its own doors, so the events flow as in real use."""
+    pathway = next(service for service in SERVICES if service.name == "pathway")
+    load_demo(DemoTarget(REGION, kafka, databases["referral"], databases["pathway"], pathway.url))
+
+
+def caseworker_token() -> None:
+    """A staff member of the demo workshop operator, which is in the care team of the demo persons."""
+    say(identity_provider().caseworker_token(LIRE_ENSEMBLE, CASEWORKER_ROLES))
 
 
 def up() -> None:
@@ -157,6 +188,14 @@ def up() -> None:
         say(f"  {service.name:<13} {service.url}/health/ready   {service.url}/metrics   {service.url}/docs")
     pathway_db = make_url(databases["pathway"]).set(drivername="postgresql").render_as_string(False)
     say(f"  timelines     psql '{pathway_db}' -c 'SELECT person_id, seq, event_type FROM timeline_entries'")
+    pathway = next(service for service in SERVICES if service.name == "pathway")
+    say("  a pathway     as a caseworker of the demo workshop operator (a token valid 12 h):")
+    say("                TOKEN=$(uv run python scripts/local_platform.py caseworker-token)")
+    for route in ("pathway", "timeline"):
+        say(
+            f'                curl -s -H "Authorization: Bearer $TOKEN" '
+            f"'{pathway.url}/persons/{STARTED}/{route}?purpose=follow_up'"
+        )
     say(f"  Kafka         {kafka} (topics {', '.join(topics_for_region(REGION).all())})")
     say("  stop with     make down")
 
@@ -175,14 +214,16 @@ def status() -> None:
         identity = recorded().get(service.name)
         state = "running" if identity and is_running(identity) else "stopped"
         say(f"  {service.name:<13} {state:<8} {'ready' if ready(service) else 'not ready'}  {service.url}")
+    provider = recorded().get(IDENTITY_PROVIDER)
+    say(f"  {IDENTITY_PROVIDER}  {'running' if provider and is_running(provider) else 'stopped'}")
     subprocess.run(["devstack", "status"], check=False)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("command", choices=["up", "down", "status"])
+    parser.add_argument("command", choices=["up", "down", "status", "caseworker-token"])
     args = parser.parse_args(argv)
-    {"up": up, "down": down, "status": status}[args.command]()
+    {"up": up, "down": down, "status": status, "caseworker-token": caseworker_token}[args.command]()
 
 
 if __name__ == "__main__":
