@@ -2,15 +2,19 @@
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import structlog
 from faststream.kafka import KafkaBroker
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from pathway.adapters.partner_events_topic import PartnerEventsTopic
+from pathway.adapters.projection_generations import Generation, ProjectionSchema, follow_projection_schema
 from pathway.config import SERVICE_NAME, PathwaySettings
 from pathway.entrypoints.alert_sweeper import AlertSweeper
 from pathway.entrypoints.consumers import when_event_received_assemble_the_pathway
+from pathway.entrypoints.projection_follower import ProjectionFollower
 from pathway.entrypoints.topic_aware_consumer import TopicAwareEventConsumer
 from service_kit.broker import create_broker
 from service_kit.database import create_database_engine, create_session_factory
@@ -20,6 +24,11 @@ from service_kit.metrics import ServiceMetrics
 from service_kit.outbox_relay import OutboxRelay
 from service_kit.producer import EventProducer
 from service_kit.subscriptions import subscribe
+
+AssemblerOf = Callable[[int], tuple[EventConsumer, KafkaBroker]]
+"""The assembler of a projection generation, subscribed with that generation's consumer group."""
+
+_log = structlog.get_logger(__name__)
 
 
 @dataclass
@@ -34,17 +43,47 @@ class PathwayService:
     assembler: EventConsumer
     alert_sweeper: AlertSweeper
     partner_topic: PartnerEventsTopic
+    projection: ProjectionSchema
+    projection_follower: ProjectionFollower
+    assembler_of: AssemblerOf
     _background: list[asyncio.Task[None]] = field(default_factory=list, init=False)
+    _following: asyncio.Task[None] | None = field(default=None, init=False)
+    _assembling: Generation | None = field(default=None, init=False)
+    """The generation whose group the running assembler consumes in; None while it moves."""
 
     async def start(self) -> None:
         await self.producer.start()
+        live = await self.projection_follower.live_generation()
+        if live != self.projection.current:
+            self.projection.current = live
+            self.assembler, self.broker = self.assembler_of(live.number)
         self._background = [
             asyncio.create_task(self.relay.run(), name="outbox-relay"),
             asyncio.create_task(self.alert_sweeper.run(), name="alert-sweeper"),
         ]
         await self.broker.start()
+        self._assembling = live
+        self._following = asyncio.create_task(self.projection_follower.run(self.move_to), name="projection")
+
+    async def move_to(self, live: Generation) -> None:
+        """Reads go to `live` from the next transaction on; the assembler stops in the old generation's
+        group (its finished offsets committed) and carries on in the new one's from where the rebuild
+        left it. What both generations assemble in between is published twice with the same ids."""
+        if live == self.projection.current == self._assembling:
+            return
+        _log.info("moving to another projection generation", generation=live.number)
+        await self.broker.stop()
+        self._assembling = None
+        self.projection.current = live
+        self.assembler, self.broker = self.assembler_of(live.number)
+        await self.broker.start()
+        self._assembling = live
 
     async def stop(self) -> None:
+        if self._following is not None:
+            self._following.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._following
         await self.broker.stop()
         for task in self._background:
             task.cancel()
@@ -60,19 +99,29 @@ def bootstrap(settings: PathwaySettings, *, after_commit: AfterCommit | None = N
     the process at the worst moment)."""
     metrics = ServiceMetrics()
     engine = create_database_engine(settings.database_url)
+    projection = ProjectionSchema()
+    follow_projection_schema(engine, projection)
     session_factory = create_session_factory(engine)
     producer = EventProducer(settings.kafka_bootstrap_servers, client_id=f"{SERVICE_NAME}-{settings.region}")
-    broker = create_broker(settings.kafka_bootstrap_servers, client_id=f"{SERVICE_NAME}-{settings.region}")
     topics = settings.topics
-    assembler = TopicAwareEventConsumer(
-        name=settings.assembler_group,
-        handler=when_event_received_assemble_the_pathway(settings.region, topics),
-        session_factory=session_factory,
-        dead_letters=DeadLetters(producer, metrics),
-        metrics=metrics,
-        after_commit=after_commit,
-    )
-    subscribe(broker, assembler, topics=[topics.referral_events, topics.partner_events])
+
+    def assembler_of(generation: int) -> tuple[EventConsumer, KafkaBroker]:
+        broker = create_broker(
+            settings.kafka_bootstrap_servers, client_id=f"{SERVICE_NAME}-{settings.region}"
+        )
+        assembler = TopicAwareEventConsumer(
+            name=settings.assembler_group_of(generation),
+            handler=when_event_received_assemble_the_pathway(settings.region, topics),
+            session_factory=session_factory,
+            dead_letters=DeadLetters(producer, metrics),
+            metrics=metrics,
+            after_commit=after_commit,
+            offset_commits=settings.offset_commits,
+        )
+        subscribe(broker, assembler, topics=[topics.referral_events, topics.partner_events])
+        return assembler, broker
+
+    assembler, broker = assembler_of(projection.current.number)
     relay = OutboxRelay(
         engine,
         producer,
@@ -104,4 +153,9 @@ def bootstrap(settings: PathwaySettings, *, after_commit: AfterCommit | None = N
         assembler=assembler,
         alert_sweeper=alert_sweeper,
         partner_topic=partner_topic,
+        projection=projection,
+        projection_follower=ProjectionFollower(
+            session_factory, interval_seconds=settings.projection_poll_interval_seconds
+        ),
+        assembler_of=assembler_of,
     )

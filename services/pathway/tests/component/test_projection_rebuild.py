@@ -37,12 +37,14 @@ async def projection_hash(world: PathwayWorld, *generation: str) -> str:
 
 @pytest.fixture
 async def live(pathway_world: PathwayWorld, pathway_events) -> PathwayWorld:
+    """`pathway serve` running, the partner registered beforehand."""
     pathway_events.region = pathway_world.region
+    partner = str(pathway_events.partner)
+    await pathway_world.register_directly(
+        partner, OrganisationKind.SUPPORT_PARTNER, ["barrier.*", "training.*"]
+    )
     service = pathway_world.service()
     service.start()
-    await pathway_world.register_organisation(
-        str(pathway_events.partner), OrganisationKind.SUPPORT_PARTNER, ["barrier.*", "training.*"]
-    )
     await service.wait_ready()
     return pathway_world
 

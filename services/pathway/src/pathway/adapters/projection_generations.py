@@ -80,6 +80,17 @@ def projection_engine(database_url: str, schema: ProjectionSchema, *, pool_size:
     return engine
 
 
+async def live_projection_engine(database_url: str, *, pool_size: int = 10) -> AsyncEngine:
+    """An engine on the generation live now (it does not follow later switches)."""
+    schema = ProjectionSchema()
+    engine = projection_engine(database_url, schema, pool_size=pool_size)
+    async with engine.connect() as connection:
+        schema.current = generation(
+            (await connection.execute(select(active_projection.c.generation))).scalar_one()
+        )
+    return engine
+
+
 class SqlProjectionGenerations:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session

@@ -15,6 +15,7 @@ from pathway.adapters.projection_generations import (
     ProjectionSchema,
     SqlProjectionGenerations,
     generation,
+    live_projection_engine,
     projection_engine,
 )
 from pathway.adapters.projection_hash import projection_hash
@@ -31,10 +32,9 @@ T = TypeVar("T")
 async def hash_of_generation(database_url: str, number: int | None) -> str:
     """The hash of generation `number`, or of the live one."""
     if number is None:
-        number = (
-            await _in_transaction(database_url, lambda session: SqlProjectionGenerations(session).active())
-        ).number
-    engine = projection_engine(database_url, ProjectionSchema(generation(number)), pool_size=1)
+        engine = await live_projection_engine(database_url, pool_size=1)
+    else:
+        engine = projection_engine(database_url, ProjectionSchema(generation(number)), pool_size=1)
     try:
         return await projection_hash(engine)
     finally:

@@ -1,5 +1,6 @@
-"""`pathway recompute`: rebuild every pathway's stored state from its timeline, one batch per
-transaction, while the service keeps running (each pathway is locked as it is rebuilt)."""
+"""`pathway recompute`: rebuild every pathway's stored state from its timeline in the live projection
+generation, one batch per transaction, while the service keeps running (each pathway is locked as it is
+rebuilt)."""
 
 import argparse
 import asyncio
@@ -7,15 +8,16 @@ import sys
 from collections.abc import Sequence
 
 from pathway.adapters.pathway_repository import SqlPathways
+from pathway.adapters.projection_generations import live_projection_engine
 from pathway.config import PathwaySettings
 from pathway.service.recompute_pathways import recompute_pathways
-from service_kit.database import create_database_engine, create_session_factory
+from service_kit.database import create_session_factory
 
 COMMAND = "recompute"
 
 
 async def recompute_every_pathway(database_url: str, batch_size: int) -> int:
-    engine = create_database_engine(database_url, pool_size=1)
+    engine = await live_projection_engine(database_url, pool_size=1)
     sessions = create_session_factory(engine)
     recomputed, after = 0, None
     try:
