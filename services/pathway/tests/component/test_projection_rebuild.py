@@ -4,6 +4,7 @@ with progress and rate on the way, and nothing published or dead-lettered a seco
 
 import asyncio
 import re
+import signal
 import subprocess
 import sys
 from collections.abc import Awaitable, Callable
@@ -16,6 +17,7 @@ from pathway_world import PathwayWorld
 from devstack.eventually import eventually
 from event_contracts.catalogue.codes import OrganisationKind
 from event_contracts.topics import dead_letter_topic
+from pathway.adapters.kafka_offsets import committed_offsets
 
 ReadTopic = Callable[[str], Awaitable[list[Any]]]
 HASH = re.compile(r"^[0-9a-f]{64}$")
@@ -105,3 +107,43 @@ async def test_a_projection_that_assembled_other_events_hashes_differently(
     await eventually(lambda: live.count("SELECT count(*) FROM timeline_entries"), lambda found: found == 9)
 
     assert await projection_hash(live) != await projection_hash(live, "--generation", "2")
+
+
+async def lines_until(stream: asyncio.StreamReader, ending: str) -> list[str]:
+    lines: list[str] = []
+    while not (lines and ending in lines[-1]):
+        line = (await stream.readline()).decode()
+        if not line:
+            break
+        lines.append(line)
+    return lines
+
+
+async def test_a_rebuild_that_keeps_tailing_assembles_what_comes_next_until_it_is_stopped(
+    live: PathwayWorld, pathway_events
+) -> None:
+    first, later = pathway_events.referral_sent(0), pathway_events.member_added(1)
+    await live.publish([first])
+    await eventually(lambda: live.count("SELECT count(*) FROM timeline_entries"), lambda found: found == 1)
+    command = [sys.executable, "-m", "pathway", "rebuild", "--keep-tailing", "--report-every", "0.2"]
+    tailing = await asyncio.create_subprocess_exec(*command, env=live.env, stdout=subprocess.PIPE)
+    try:
+        assert tailing.stdout is not None
+        before = await asyncio.wait_for(lines_until(tailing.stdout, "caught up"), timeout=120)
+        await live.publish([later])
+        tailed = await eventually(
+            lambda: live.rows("SELECT event_id FROM projection_2.timeline_entries ORDER BY seq"),
+            lambda found: len(found) == 2,
+        )
+        tailing.send_signal(signal.SIGTERM)
+        exit_code = await asyncio.wait_for(tailing.wait(), timeout=60)
+    finally:
+        if tailing.returncode is None:
+            tailing.kill()
+            await tailing.wait()
+
+    assert "caught up" in before[-1]
+    assert [str(event_id) for (event_id,) in tailed] == [str(first.id), str(later.id)]
+    assert exit_code == 0
+    group = f"{live.assembler_group}.generation-2"
+    assert sum((await committed_offsets(live.bootstrap, group)).values()) == 2, "offsets committed on stop"

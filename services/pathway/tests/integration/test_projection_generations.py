@@ -69,6 +69,9 @@ async def test_a_new_generation_has_every_projection_table_of_its_own_and_become
         live = await SqlProjectionGenerations(session).active()
 
     assert (created, still_live, live) == (generation(2), generation(1), generation(2))
+    with pytest.raises(ProjectionGenerationError, match="generation 2 went live meanwhile"):
+        async with sessions() as session, session.begin():
+            await SqlProjectionGenerations(session).switch_to(2, instead_of=generation(1))
     tables = await _rows(
         engine,
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'projection_2' ORDER BY 1",

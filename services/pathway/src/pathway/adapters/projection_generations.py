@@ -112,8 +112,15 @@ class SqlProjectionGenerations:
         await connection.run_sync(_create_projection_tables, created.schema)
         return created
 
-    async def switch_to(self, number: int) -> None:
+    async def switch_to(self, number: int, *, instead_of: Generation | None = None) -> None:
+        """`instead_of`: refuse if another switch moved the pointer away from it meanwhile."""
         await self._existing(number)
+        if instead_of is not None:
+            live = (
+                await self._session.execute(select(active_projection.c.generation).with_for_update())
+            ).scalar_one()
+            if live != instead_of.number:
+                raise ProjectionGenerationError(f"generation {live} went live meanwhile: not switched")
         await self._session.execute(
             active_projection.update().values(generation=number, switched_at=func.now())
         )

@@ -14,6 +14,7 @@ from typing import TextIO
 from pathway.adapters.kafka_offsets import committed_offsets, topic_bounds
 from pathway.adapters.projection_generations import (
     Generation,
+    ProjectionGenerationError,
     ProjectionSchema,
     SqlProjectionGenerations,
     projection_engine,
@@ -63,7 +64,7 @@ async def switch_over(
     engine = create_database_engine(settings.database_url, pool_size=1)
     try:
         async with create_session_factory(engine)() as session, session.begin():
-            await SqlProjectionGenerations(session).switch_to(rebuilt.number)
+            await SqlProjectionGenerations(session).switch_to(rebuilt.number, instead_of=live)
     finally:
         await engine.dispose()
 
@@ -185,6 +186,6 @@ def run_rebuild(argv: Sequence[str]) -> None:
                 live_wait_seconds=arguments.live_wait,
             )
         )
-    except LiveGenerationBehindError as behind:
+    except (LiveGenerationBehindError, ProjectionGenerationError) as behind:
         sys.stderr.write(f"{behind}\n")
         raise SystemExit(1) from behind
