@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import aiohttp
 from faststream.kafka import KafkaBroker
@@ -14,16 +15,24 @@ from prometheus_client import Counter
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from notification.adapters.address_guard import AddressGuard
+from notification.adapters.email_deliveries import PostgresEmailDeliveries
+from notification.adapters.email_notices import notice_of
 from notification.adapters.http_sms_provider import HttpSmsProvider
 from notification.adapters.referral_contacts import ReferralContactClient
 from notification.adapters.smtp_mailer import SmtpMailer, SmtpServer
 from notification.adapters.webhook_deliveries import PostgresWebhookDeliveries
 from notification.adapters.webhook_sender import WebhookSender, open_webhook_sender
 from notification.config import SERVICE_NAME, NotificationSettings
+from notification.domain.delivery_attempts import AttemptRecord
+from notification.domain.messages import Message
+from notification.domain.organisation_messages import message_to_organisation
+from notification.domain.retry_schedule import RetrySchedule
 from notification.domain.webhook_delivery import DeliveryStatus, WebhookDelivery
 from notification.entrypoints.consumers import when_timeline_event_received_owe_its_deliveries
+from notification.entrypoints.email_dispatcher import EmailDispatcher
 from notification.entrypoints.idempotency_purge import purge_expired_idempotency_keys_forever
 from notification.entrypoints.webhook_dispatcher import WebhookDispatcher
+from notification.service.deliver_due_emails import EmailDispatch
 from service_kit.broker import create_broker
 from service_kit.database import create_database_engine, create_session_factory
 from service_kit.dead_letters import DeadLetters
@@ -101,6 +110,41 @@ def count_webhook_attempts(metrics: ServiceMetrics) -> Callable[[WebhookDelivery
     return count
 
 
+def count_email_attempts(metrics: ServiceMetrics) -> Callable[[AttemptRecord], None]:
+    attempts = Counter(
+        "email_attempts_total",
+        "E-mail delivery attempts to organisations' mailboxes, by result (delivered, retry, given_up).",
+        ["result"],
+        registry=metrics.registry,
+    )
+    return lambda attempt: attempts.labels(result=attempt.result).inc()
+
+
+def organisation_email_renderer(settings: NotificationSettings) -> Callable[[bytes], Message]:
+    time_zone = ZoneInfo(settings.time_zone)
+    return lambda event_body: message_to_organisation(notice_of(event_body, time_zone))
+
+
+def email_dispatcher_of(
+    settings: NotificationSettings,
+    session_factory: async_sessionmaker[AsyncSession],
+    mailer: SmtpMailer,
+    on_attempt: Callable[[AttemptRecord], None],
+) -> EmailDispatcher:
+    dispatch = EmailDispatch(
+        deliveries=PostgresEmailDeliveries(session_factory),
+        transport=mailer,
+        render=organisation_email_renderer(settings),
+        schedule=RetrySchedule(),
+        batch_size=settings.email_batch_size,
+        lease=timedelta(seconds=settings.email_lease_seconds),
+        concurrency=settings.email_concurrency,
+    )
+    return EmailDispatcher(
+        dispatch, interval_seconds=settings.email_dispatch_interval_seconds, on_attempt=on_attempt
+    )
+
+
 @dataclass
 class NotificationService:
     settings: NotificationSettings
@@ -112,11 +156,13 @@ class NotificationService:
     timeline_router: EventConsumer
     channels: DeliveryChannels | None = None
     webhook_dispatcher: WebhookDispatcher | None = None
+    email_dispatcher: EmailDispatcher | None = None
     _resources: AsyncExitStack = field(default_factory=AsyncExitStack)
     _tasks: list["asyncio.Task[None]"] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._count_webhook_attempt = count_webhook_attempts(self.metrics)
+        self._count_email_attempt = count_email_attempts(self.metrics)
 
     async def start(self) -> None:
         await self.producer.start()
@@ -131,6 +177,10 @@ class NotificationService:
             on_attempt=self._count_webhook_attempt,
         )
         self._tasks.append(asyncio.create_task(self.webhook_dispatcher.run(), name="webhook-dispatcher"))
+        self.email_dispatcher = email_dispatcher_of(
+            self.settings, self.session_factory, self.channels.mailer, self._count_email_attempt
+        )
+        self._tasks.append(asyncio.create_task(self.email_dispatcher.run(), name="email-dispatcher"))
         purge = purge_expired_idempotency_keys_forever(
             self.session_factory, interval_seconds=self.settings.idempotency_purge_interval_seconds
         )

@@ -2,6 +2,7 @@
 
 from ipaddress import ip_network
 from typing import Self
+from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
@@ -40,6 +41,14 @@ class NotificationSettings(ServiceSettings):
     smtp_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
     smtp_ca_file: str | None = Field(default=None, description="A CA to trust instead of the system's.")
 
+    email_dispatch_interval_seconds: float = Field(default=1.0, gt=0)
+    email_batch_size: int = Field(default=100, ge=1, le=10_000)
+    email_lease_seconds: float = Field(
+        default=600.0, gt=0, description="How long a claimed batch of e-mails is kept from other instances."
+    )
+    email_concurrency: int = Field(default=8, ge=1, le=100, description="E-mails in flight at once.")
+    time_zone: str = Field(default="Europe/Paris", description="Dates in e-mails are said in this zone.")
+
     referral_internal_url: str = "http://127.0.0.1:8001"
     referral_internal_service_token: SecretStr = SecretStr("dev-internal-service-token")
     referral_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
@@ -65,6 +74,18 @@ class NotificationSettings(ServiceSettings):
     def lease_outlasts_an_attempt(self) -> Self:
         if self.webhook_lease_seconds <= self.webhook_timeout_seconds:
             raise ValueError("webhook_lease_seconds must exceed webhook_timeout_seconds")
+        return self
+
+    @field_validator("time_zone")
+    @classmethod
+    def must_be_a_time_zone(cls, name: str) -> str:
+        ZoneInfo(name)
+        return name
+
+    @model_validator(mode="after")
+    def email_lease_outlasts_an_attempt(self) -> Self:
+        if self.email_lease_seconds <= self.smtp_timeout_seconds:
+            raise ValueError("email_lease_seconds must exceed smtp_timeout_seconds")
         return self
 
     @model_validator(mode="after")

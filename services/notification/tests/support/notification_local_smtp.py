@@ -26,8 +26,12 @@ class CapturedMail:
 class MailCatcher:
     mails: list[CapturedMail] = field(default_factory=list)
     authenticated_as: list[str] = field(default_factory=list)
+    replies: list[str] = field(default_factory=list)
+    """Replies to give, in order, to the next messages instead of keeping them (e.g. « 451 4.3.0 busy »)."""
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's hook
+        if self.replies:
+            return self.replies.pop(0)
         parsed = message_from_bytes(envelope.original_content, policy=policy.default)
         assert isinstance(parsed, EmailMessage)
         self.mails.append(CapturedMail(envelope.mail_from, list(envelope.rcpt_tos), parsed))

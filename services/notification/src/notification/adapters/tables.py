@@ -3,9 +3,11 @@
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     DateTime,
     ForeignKey,
+    Identity,
     Index,
     Integer,
     LargeBinary,
@@ -133,4 +135,23 @@ email_deliveries = Table(
     *_owed_message_columns(),
     UniqueConstraint("recipient_id", "message_id", name="email_deliveries_once_per_recipient"),
     Index("email_deliveries_due", "next_attempt_at", postgresql_where=text("status = 'pending'")),
+)
+
+# Every attempt of every delivery, on every channel: what operators read endpoint health and history from.
+delivery_attempts = Table(
+    "delivery_attempts",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("delivery_id", Uuid, nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("target_id", Uuid, nullable=False),
+    Column("attempt", Integer, nullable=False),
+    Column("attempted_at", DateTime(timezone=True), nullable=False),
+    Column("result", String(20), nullable=False),
+    Column("status_code", Integer, nullable=True),
+    Column("latency_ms", Integer, nullable=False),
+    Column("reason", Text, nullable=True),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=True),
+    Index("delivery_attempts_of_delivery", "delivery_id", "attempt"),
+    Index("delivery_attempts_of_target", "target_id", "attempted_at"),
 )

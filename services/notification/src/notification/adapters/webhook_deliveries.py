@@ -10,7 +10,10 @@ from sqlalchemy import Row, Select, case, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from notification.adapters.delivery_attempts import insert_attempts
+from notification.adapters.leases import lease_due
 from notification.adapters.tables import webhook_deliveries, webhook_endpoints
+from notification.domain.delivery_attempts import AttemptRecord
 from notification.domain.webhook_delivery import DeliveryStatus, WebhookDelivery
 from notification.domain.webhooks import WebhookEndpoint, WebhookMessage, WebhookSecret
 
@@ -60,27 +63,16 @@ class PostgresWebhookDeliveries:
     async def claim_due(self, now: datetime, lease: timedelta, limit: int) -> list[WebhookDelivery]:
         """Due deliveries of enabled endpoints, pushed `lease` into the future so that no other instance
         takes them meanwhile; if this one dies, they come due again when the lease ends."""
-        due = (
-            select(webhook_deliveries.c.id)
-            .join(webhook_endpoints, webhook_endpoints.c.id == webhook_deliveries.c.endpoint_id)
-            .where(
-                webhook_deliveries.c.status == DeliveryStatus.PENDING.value,
-                webhook_deliveries.c.next_attempt_at <= now,
-                webhook_endpoints.c.disabled_at.is_(None),
-            )
-            .order_by(webhook_deliveries.c.next_attempt_at)
-            .limit(limit)
-            .with_for_update(of=webhook_deliveries, skip_locked=True)
-            .scalar_subquery()
-        )
+        enabled = select(webhook_endpoints.c.id).where(webhook_endpoints.c.disabled_at.is_(None))
         async with self._sessions.begin() as session:
-            claimed = await session.execute(
-                update(webhook_deliveries)
-                .where(webhook_deliveries.c.id.in_(due))
-                .values(next_attempt_at=now + lease, updated_at=now)
-                .returning(webhook_deliveries.c.id)
+            ids = await lease_due(
+                session,
+                webhook_deliveries,
+                webhook_deliveries.c.endpoint_id.in_(enabled),
+                now=now,
+                lease=lease,
+                limit=limit,
             )
-            ids = list(claimed.scalars())
             rows = await session.execute(_with_endpoint().where(webhook_deliveries.c.id.in_(ids)))
             return [_delivery_of(row) for row in rows]
 
@@ -91,8 +83,11 @@ class PostgresWebhookDeliveries:
             ).first()
         return _delivery_of(row) if row else None
 
-    async def save_attempts(self, deliveries: Sequence[WebhookDelivery], now: datetime) -> None:
+    async def save_attempts(
+        self, deliveries: Sequence[WebhookDelivery], now: datetime, attempts: Sequence[AttemptRecord] = ()
+    ) -> None:
         async with self._sessions.begin() as session:
+            await insert_attempts(session, attempts)
             for delivery in deliveries:
                 await session.execute(
                     update(webhook_deliveries)

@@ -72,22 +72,24 @@ def decide_after_attempt(  # noqa: PLR0911 - one return per outcome reads as the
             return DisableEndpoint("the receiver answered 410 Gone")
         case Answered(status=429, retry_after=retry_after):
             asked = parse_retry_after(retry_after, now) if retry_after else None
-            return _retry(attempt, schedule, rng, "the receiver answered 429", asked)
+            return retry_or_give_up(attempt, schedule, rng, "the receiver answered 429", asked)
         case Answered(status=status) if status == 408 or status >= 500:
-            return _retry(attempt, schedule, rng, f"the receiver answered {status}")
+            return retry_or_give_up(attempt, schedule, rng, f"the receiver answered {status}")
         case Answered(status=status):
             return GiveUp(f"the receiver answered {status}, which another attempt would not change")
         case TimedOut():
-            return _retry(attempt, schedule, rng, "the receiver did not answer in time")
+            return retry_or_give_up(attempt, schedule, rng, "the receiver did not answer in time")
         case ConnectionFailed(reason=reason):
-            return _retry(attempt, schedule, rng, f"could not reach the receiver: {reason}")
+            return retry_or_give_up(attempt, schedule, rng, f"could not reach the receiver: {reason}")
         case DestinationRefused(reason=reason):
             return DisableEndpoint(f"the endpoint now points to a refused address: {reason}")
 
 
-def _retry(
+def retry_or_give_up(
     attempt: int, schedule: RetrySchedule, rng: Random, reason: str, asked_wait: timedelta | None = None
 ) -> DeliveryDecision:
+    """Retry when the schedule allows another attempt after `attempt` (sooner or later if asked), else
+    give up."""
     scheduled_wait = schedule.wait_after(attempt, rng)
     if scheduled_wait is None:
         return GiveUp(f"{reason} after {attempt} attempts, the last the schedule allows")

@@ -2,10 +2,11 @@
 stopped because the endpoint was disabled."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from uuid import UUID
 
+from notification.domain.delivery_attempts import AttemptRecord
 from notification.domain.delivery_decision import (
     Delivered,
     DeliveryDecision,
@@ -13,6 +14,7 @@ from notification.domain.delivery_decision import (
     GiveUp,
     RetryLater,
 )
+from notification.domain.owed_deliveries import Channel
 from notification.domain.webhooks import WebhookEndpoint, WebhookMessage
 
 
@@ -37,7 +39,14 @@ class WebhookDelivery:
     def next_attempt(self) -> int:
         return self.attempts + 1
 
-    def record(self, decision: DeliveryDecision, now: datetime) -> None:
+    def record(
+        self,
+        decision: DeliveryDecision,
+        now: datetime,
+        *,
+        status_code: int | None = None,
+        latency: timedelta = timedelta(),
+    ) -> AttemptRecord:
         if self.status is not DeliveryStatus.PENDING:
             raise ValueError(f"delivery {self.id} is already {self.status}")
         self.attempts += 1
@@ -51,3 +60,16 @@ class WebhookDelivery:
                 self.status, self.last_outcome = DeliveryStatus.GIVEN_UP, reason
             case DisableEndpoint(reason=reason):
                 self.status, self.last_outcome = DeliveryStatus.ENDPOINT_DISABLED, reason
+        delivered = self.status is DeliveryStatus.DELIVERED
+        return AttemptRecord(
+            delivery_id=self.id,
+            channel=Channel.WEBHOOK,
+            target_id=self.endpoint.id,
+            number=self.attempts,
+            attempted_at=now,
+            result="retry" if self.status is DeliveryStatus.PENDING else self.status.value,
+            status_code=status_code,
+            latency=latency,
+            reason=None if delivered else self.last_outcome,
+            next_attempt_at=self.next_attempt_at,
+        )

@@ -1,6 +1,5 @@
 """Every interval, attempts the webhook deliveries that have come due; runs in every instance."""
 
-import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from random import Random
@@ -9,6 +8,7 @@ import structlog
 
 from notification.domain.retry_schedule import RetrySchedule
 from notification.domain.webhook_delivery import WebhookDelivery
+from notification.entrypoints.dispatch_loop import dispatch_forever
 from notification.service.deliver_due_webhooks import deliver_due_webhooks
 from notification.service.ports import WebhookDeliveries, WebhookTransport
 
@@ -66,15 +66,9 @@ class WebhookDispatcher:
         return len(attempted)
 
     async def run(self) -> None:
-        # One interval first, so that starting up (and the first readiness probe) never waits on a batch.
-        await asyncio.sleep(self._interval_seconds)
-        while True:
-            try:
-                attempted = await self.deliver_once()
-            except Exception:
-                # The database may be away for a while; what was due is still due at the next interval.
-                _log.exception("webhook dispatch failed; retrying at the next interval")
-            else:
-                if attempted == self._batch_size:
-                    continue
-            await asyncio.sleep(self._interval_seconds)
+        await dispatch_forever(
+            self.deliver_once,
+            interval_seconds=self._interval_seconds,
+            batch_size=self._batch_size,
+            channel="webhook",
+        )

@@ -6,7 +6,7 @@ from random import Random
 
 from notification.domain.retry_schedule import RetrySchedule
 from notification.domain.webhook_delivery import WebhookDelivery
-from notification.service.deliver_webhook import attempt_webhook_delivery
+from notification.service.deliver_webhook import measure_webhook_attempt
 from notification.service.ports import WebhookDeliveries, WebhookTransport
 
 
@@ -21,9 +21,9 @@ async def deliver_due_webhooks(
     lease: timedelta,
 ) -> list[WebhookDelivery]:
     claimed = await deliveries.claim_due(now, lease, batch_size)
-    decisions = await asyncio.gather(
+    measured = await asyncio.gather(
         *(
-            attempt_webhook_delivery(
+            measure_webhook_attempt(
                 delivery.endpoint,
                 delivery.message,
                 attempt=delivery.next_attempt,
@@ -35,7 +35,9 @@ async def deliver_due_webhooks(
             for delivery in claimed
         )
     )
-    for delivery, decision in zip(claimed, decisions, strict=True):
-        delivery.record(decision, now)
-    await deliveries.save_attempts(claimed, now)
+    attempts = [
+        delivery.record(attempt.decision, now, status_code=attempt.status_code, latency=attempt.latency)
+        for delivery, attempt in zip(claimed, measured, strict=True)
+    ]
+    await deliveries.save_attempts(claimed, now, attempts)
     return claimed

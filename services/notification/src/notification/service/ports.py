@@ -6,7 +6,9 @@ from typing import Protocol
 from uuid import UUID
 
 from notification.domain.contacts import PersonContact
+from notification.domain.delivery_attempts import AttemptRecord
 from notification.domain.delivery_decision import AttemptOutcome
+from notification.domain.email_delivery import EmailDelivery, EmailOutcome
 from notification.domain.messages import Message
 from notification.domain.owed_deliveries import DeliveryTarget, OwedDelivery
 from notification.domain.routing import CareTeamMember, ReferralParties
@@ -34,12 +36,28 @@ class Mailer(Protocol):
     async def send(self, recipient: str, message: Message) -> None: ...
 
 
+class EmailTransport(Protocol):
+    async def deliver(self, recipient: str, message: Message, *, message_id: str) -> EmailOutcome:
+        """One attempt; `message_id` is the delivery's own, the same on every attempt."""
+
+
+class EmailDeliveries(Protocol):
+    async def claim_due(self, now: datetime, lease: timedelta, limit: int) -> list[EmailDelivery]:
+        """Due e-mails, kept from other instances for `lease`."""
+
+    async def save_attempt(self, delivery: EmailDelivery, attempt: AttemptRecord) -> None:
+        """Store the delivery's state after its attempt, with the attempt, in one transaction."""
+
+
 class WebhookDeliveries(Protocol):
     async def claim_due(self, now: datetime, lease: timedelta, limit: int) -> list[WebhookDelivery]:
         """Due deliveries of enabled endpoints, kept from other instances for `lease`."""
 
-    async def save_attempts(self, deliveries: Sequence[WebhookDelivery], now: datetime) -> None:
-        """Store each delivery's state after its attempt, and disable endpoints that asked for it."""
+    async def save_attempts(
+        self, deliveries: Sequence[WebhookDelivery], now: datetime, attempts: Sequence[AttemptRecord] = ()
+    ) -> None:
+        """Store each delivery's state after its attempt with the attempts, and disable endpoints that
+        asked for it, in one transaction."""
 
 
 class WebhookEndpoints(Protocol):

@@ -6,13 +6,15 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from random import Random
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 from notification_local_servers import Answer, LocalHttpServer, local_http_server
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from notification.adapters.address_guard import AddressGuard
+from notification.adapters.tables import delivery_attempts
 from notification.adapters.webhook_deliveries import PostgresWebhookDeliveries
 from notification.adapters.webhook_sender import WebhookSender, open_webhook_sender
 from notification.domain.retry_schedule import RetrySchedule
@@ -42,6 +44,16 @@ class DeliveryWorld:
     store: PostgresWebhookDeliveries
     sender: WebhookSender
     receiver: LocalHttpServer
+    engine: AsyncEngine
+
+    async def attempts_of(self, delivery_id: UUID) -> list[tuple[int, str, int | None, str | None]]:
+        async with self.engine.connect() as connection:
+            rows = await connection.execute(
+                select(delivery_attempts)
+                .where(delivery_attempts.c.delivery_id == delivery_id)
+                .order_by(delivery_attempts.c.attempt)
+            )
+            return [(row.attempt, row.result, row.status_code, row.reason) for row in rows]
 
     async def endpoint(self, path: str = "/hooks") -> WebhookEndpoint:
         endpoint = WebhookEndpoint(uuid4(), self.receiver.url(path), (WebhookSecret.generate(),))
@@ -71,7 +83,8 @@ async def world(database_url: str) -> AsyncIterator[DeliveryWorld]:
                 AddressGuard(["127.0.0.0/8"]), timeout_seconds=2, concurrency_per_endpoint=4
             ) as sender,
         ):
-            yield DeliveryWorld(PostgresWebhookDeliveries(create_session_factory(engine)), sender, receiver)
+            store = PostgresWebhookDeliveries(create_session_factory(engine))
+            yield DeliveryWorld(store, sender, receiver, engine)
     finally:
         await engine.dispose()
 
@@ -101,6 +114,10 @@ async def test_a_receiver_failing_with_500_then_recovering_gets_the_delivery_exa
     stored = await world.store.get(second.id)
     assert stored is not None
     assert (stored.status, stored.attempts, stored.next_attempt_at) == (DeliveryStatus.DELIVERED, 2, None)
+    assert await world.attempts_of(second.id) == [
+        (1, "retry", 500, "the receiver answered 500"),
+        (2, "delivered", 200, None),
+    ]
 
 
 async def test_410_disables_the_endpoint_and_its_other_deliveries_wait(world: DeliveryWorld) -> None:
@@ -116,6 +133,9 @@ async def test_410_disables_the_endpoint_and_its_other_deliveries_wait(world: De
     assert await world.store.disabled_reason(endpoint.id) == "the receiver answered 410 Gone"
     assert later == []
     assert len(world.receiver.requests) == 1
+    assert await world.attempts_of(gone.id) == [
+        (1, "endpoint_disabled", 410, "the receiver answered 410 Gone")
+    ]
 
 
 async def test_a_message_owed_twice_to_an_endpoint_is_delivered_once(world: DeliveryWorld) -> None:

@@ -1,0 +1,90 @@
+"""E-mails to organisations' mailboxes follow the plain-language rules, say every code in words and every
+date in words, and name the person by their platform id only."""
+
+from datetime import date, datetime
+from enum import StrEnum
+from uuid import UUID
+
+import pytest
+
+from event_contracts.catalogue.codes import (
+    AlertKind,
+    BarrierCategory,
+    DropOutReason,
+    OutcomeFamily,
+    PathwayStage,
+    RejectionReason,
+    WaitlistReason,
+)
+from notification.domain.notified_events import NOTIFIED_EVENT_TYPES, event_type
+from notification.domain.organisation_messages import (
+    TEMPLATES,
+    Notice,
+    message_to_organisation,
+)
+from notification.domain.plain_language import plain_language_issues
+
+PERSON = UUID("4b8f0c1e-2d3a-4e5f-8a9b-0c1d2e3f4a5b")
+REFERRAL = UUID("9d3c2b1a-0f9e-4d8c-b7a6-958473625140")
+AT = datetime(2026, 3, 3, 9, 30)
+CODES_OF_EVENT: dict[str, type[StrEnum]] = {
+    event_type("referral.rejected"): RejectionReason,
+    event_type("referral.waitlisted"): WaitlistReason,
+    event_type("referral.paused"): BarrierCategory,
+    event_type("referral.completed"): OutcomeFamily,
+    event_type("referral.dropped_out"): DropOutReason,
+    event_type("pathway.stage_changed"): PathwayStage,
+    event_type("pathway.alert_raised"): AlertKind,
+}
+EVERY_NOTICE = [
+    Notice(kind, PERSON, AT, REFERRAL, code=code.value, day=date(2026, 12, 1))
+    for kind in sorted(NOTIFIED_EVENT_TYPES)
+    for code in (list(CODES_OF_EVENT[kind]) if kind in CODES_OF_EVENT else [None])
+    if code is not None
+] + [Notice(kind, PERSON, AT, REFERRAL, day=date(2026, 12, 1)) for kind in sorted(NOTIFIED_EVENT_TYPES)]
+
+
+def test_every_notified_event_type_has_its_own_words() -> None:
+    assert set(TEMPLATES) == NOTIFIED_EVENT_TYPES
+
+
+@pytest.mark.parametrize("notice", EVERY_NOTICE, ids=lambda notice: f"{notice.event_type}:{notice.code}")
+def test_every_e_mail_follows_the_plain_language_rules(notice: Notice) -> None:
+    message = message_to_organisation(notice)
+
+    assert plain_language_issues(message.subject) == []
+    assert plain_language_issues(message.text) == []
+    assert "illettr" not in message.html.lower()
+
+
+@pytest.mark.parametrize(("kind", "codes"), CODES_OF_EVENT.items())
+def test_every_code_an_event_can_carry_is_said_in_its_own_words(kind: str, codes: type[StrEnum]) -> None:
+    said = {code: message_to_organisation(Notice(kind, PERSON, AT, code=code.value)).text for code in codes}
+    bare = message_to_organisation(Notice(kind, PERSON, AT)).text
+
+    assert all(text != bare for text in said.values()), "a code without words would be silently dropped"
+    assert all(code.value not in text for code, text in said.items()), "codes are never shown raw"
+
+
+def test_the_moment_and_the_day_are_written_in_words() -> None:
+    scheduled = Notice(event_type("referral.scheduled"), PERSON, AT, REFERRAL, day=date(2026, 12, 1))
+
+    message = message_to_organisation(scheduled)
+
+    assert "La session commence le mardi 1er décembre." in message.paragraphs
+    assert "C'était le mardi 3 mars à 9 h 30." in message.paragraphs
+    assert "<p>C&#x27;était le mardi 3 mars à 9 h 30.</p>" in message.html
+
+
+def test_the_person_and_the_referral_are_named_by_their_ids_only() -> None:
+    message = message_to_organisation(Notice(event_type("referral.accepted"), PERSON, AT, REFERRAL))
+
+    assert f"Référence de la personne : {PERSON}." in message.paragraphs
+    assert f"Référence de la demande : {REFERRAL}." in message.paragraphs
+
+
+def test_an_event_without_its_own_words_is_still_told_plainly() -> None:
+    message = message_to_organisation(Notice(event_type("workshop.attendance_recorded"), PERSON, AT))
+
+    assert "Il y a du nouveau dans le parcours d'une personne que vous suivez." in message.paragraphs
+    assert plain_language_issues(message.text) == []
