@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from pathway.entrypoints.demo_pathways import CARE_TEAMS, PARTNERS
+from pathway.entrypoints.demo_pathways import CARE_TEAMS, JOINED_DAYS_AGO, PARTNERS
 from referral.bootstrap import bootstrap
 from referral.config import ReferralSettings
 from referral.domain.codes import CareTeamJoinReason, OrganisationKind
@@ -77,8 +77,8 @@ def load_demo(target: DemoTarget) -> None:
         kafka_bootstrap_servers=target.kafka_bootstrap_servers,
         database_url=target.referral_database_url,
     )
-    # After the referrals (a week ago) and before the partners' first events (five days ago).
-    asyncio.run(add_demo_partners_to_care_teams(referral_settings, datetime.now(UTC) - timedelta(days=6)))
+    joined_at = datetime.now(UTC) - timedelta(days=JOINED_DAYS_AGO)
+    asyncio.run(add_demo_partners_to_care_teams(referral_settings, joined_at))
     pathway_env = target.env("pathway", target.pathway_database_url)
     command = [sys.executable, "-m", "pathway", "demo-data", "--api-url", target.pathway_url]
     subprocess.run(command, env=pathway_env, check=True)

@@ -75,6 +75,8 @@ CARE_TEAMS: Final[dict[UUID, tuple[DemoPartner, ...]]] = {
     WAITLISTED: (SUPPORT_PARTNER, EMPLOYER),
 }
 """Who the referent adds to each person's care team, so that these partners may speak about them."""
+JOINED_DAYS_AGO: Final = 6
+"""When the referent adds them: after the referrals (a week ago), before the partners first speak."""
 
 EXPECTED_STAGES: Final = {STARTED: "in_training", SCHEDULED: "barriers_work", WAITLISTED: "employed"}
 
