@@ -147,3 +147,32 @@ async def test_a_rebuild_that_keeps_tailing_assembles_what_comes_next_until_it_i
     assert exit_code == 0
     group = f"{live.assembler_group}.generation-2"
     assert sum((await committed_offsets(live.bootstrap, group)).values()) == 2, "offsets committed on stop"
+
+
+async def test_a_service_started_after_a_switch_assembles_in_the_live_generation(
+    pathway_world: PathwayWorld, pathway_events
+) -> None:
+    world = pathway_world
+    pathway_events.region = world.region
+    events = [pathway_events.referral_sent(0), pathway_events.member_added(1)]
+    rebuilt = await pathway_command(world, "rebuild")
+    switched = await pathway_command(world, "switch-projection", "2")
+    assert (rebuilt.returncode, switched.returncode) == (0, 0), rebuilt.stderr + switched.stderr
+    assert "caught up" in rebuilt.stdout.splitlines()[-1], "empty topics: caught up at once"
+    service = world.service()
+    service.start()
+    await service.wait_ready()
+
+    await world.publish(events)
+
+    on_generation_two = await eventually(
+        lambda: world.rows("SELECT event_id FROM projection_2.timeline_entries ORDER BY seq"),
+        lambda found: len(found) == 2,
+    )
+    assert [str(event_id) for (event_id,) in on_generation_two] == [str(event.id) for event in events]
+    assert await world.count("SELECT count(*) FROM public.timeline_entries") == 0
+    group = f"{world.assembler_group}.generation-2"
+    committed = await eventually(
+        lambda: committed_offsets(world.bootstrap, group), lambda found: sum(found.values()) == 2
+    )
+    assert sum(committed.values()) == 2, "the assembler consumes in generation 2's group"
