@@ -36,7 +36,6 @@ class TimestampOrderedReplay:
         self._partitions = [TopicPartition(topic, number) for topic, number in sorted(beginning)]
         self._end = {TopicPartition(*partition): offset for partition, offset in end.items()}
         self._buffers: dict[TopicPartition, deque[Record]] = {tp: deque() for tp in self._partitions}
-        self._finished: dict[TopicPartition, int] = {}
         self.stopping = asyncio.Event()
 
     async def start(self) -> None:
@@ -54,18 +53,8 @@ class TimestampOrderedReplay:
                 yield record
             await self._fetch(self._partitions)
 
-    def finished(self, record: Record) -> None:
-        self._finished[TopicPartition(record.topic, record.partition)] = record.offset + 1
-
-    async def commit(self) -> None:
-        if self._finished:
-            await self.consumer.commit(dict(self._finished))
-
     async def stop(self) -> None:
-        try:
-            await self.commit()
-        finally:
-            await self.consumer.stop()
+        await self.consumer.stop()
 
     async def _up_to_the_end_offsets(self) -> AsyncIterator[Record]:
         while not self.stopping.is_set():

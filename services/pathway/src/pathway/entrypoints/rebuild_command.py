@@ -26,7 +26,6 @@ from pathway.service.rebuild_progress import Partition, RebuildProgress
 from service_kit.database import create_database_engine, create_session_factory
 
 COMMAND = "rebuild"
-_COMMIT_EVERY_EVENTS = 500
 
 
 class LiveGenerationBehindError(Exception):
@@ -53,7 +52,8 @@ async def switch_over(
     *,
     wait_seconds: float,
 ) -> None:
-    """Point every instance at `rebuilt`, once the live generation has assembled all the rebuild has."""
+    """Point every instance at `rebuilt`, once the live generation has assembled all the rebuild has
+    (the rebuild's own offsets are committed by then)."""
     live_group = settings.assembler_group_of(live.number)
     async with asyncio.timeout(wait_seconds):
         while True:
@@ -110,6 +110,7 @@ async def rebuild(
             await _replay(replay, assembler, progress)
     finally:
         reporter.cancel()
+        await assembler.offsets.close()
         await replay.stop()
         await engine.dispose()
     if switch:
@@ -139,10 +140,7 @@ async def _replay(
 ) -> None:
     async for record in replay.records():
         await assembler(ReplayedMessage(record, replay.consumer))
-        replay.finished(record)
         progress.finished((record.topic, record.partition), record.offset)
-        if progress.events % _COMMIT_EVERY_EVENTS == 0:
-            await replay.commit()
         if until():
             return
 

@@ -49,15 +49,14 @@ class RebuildingAssembler(TopicAwareEventConsumer):
             session_factory=session_factory,
             dead_letters=self.dead_letters,
             metrics=metrics,
+            offset_commits=settings.offset_commits,
         )
 
 
 @dataclass(frozen=True)
 class ReplayedMessage:
-    """A replayed record as the kit's consumer takes it; the replay commits the offsets itself."""
+    """A replayed record as the kit's consumer takes it, with the Kafka consumer its offset is committed
+    through (in the rebuild's consumer group, for the serving instances to take over from)."""
 
     raw_message: Any
     consumer: Any
-
-    async def ack(self) -> None:
-        pass
