@@ -1,5 +1,6 @@
 """A real SMTP server on 127.0.0.1 (aiosmtpd) that keeps every message it accepts."""
 
+import asyncio
 import socket
 import ssl
 import subprocess
@@ -28,8 +29,12 @@ class MailCatcher:
     authenticated_as: list[str] = field(default_factory=list)
     replies: list[str] = field(default_factory=list)
     """Replies to give, in order, to the next messages instead of keeping them (e.g. « 451 4.3.0 busy »)."""
+    seconds_per_message: float = 0.0
+    """How long the server takes over each message before it answers, as a busy relay does."""
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's hook
+        if self.seconds_per_message:
+            await asyncio.sleep(self.seconds_per_message)
         if self.replies:
             return self.replies.pop(0)
         parsed = message_from_bytes(envelope.original_content, policy=policy.default)
@@ -52,10 +57,13 @@ def _free_port() -> int:
 
 @contextmanager
 def local_smtp_server(
-    *, tls_context: ssl.SSLContext | None = None, credentials: tuple[str, str] | None = None
+    *,
+    tls_context: ssl.SSLContext | None = None,
+    credentials: tuple[str, str] | None = None,
+    seconds_per_message: float = 0.0,
 ) -> Iterator[LocalSmtpServer]:
     """Without TLS, a plain relay; with a TLS context, STARTTLS is required and so is AUTH if credentials."""
-    catcher = MailCatcher()
+    catcher = MailCatcher(seconds_per_message=seconds_per_message)
 
     def authenticate(server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any) -> AuthResult:
         if isinstance(auth_data, LoginPassword) and credentials is not None:
