@@ -266,6 +266,10 @@ class Sizes:
     referral_latency_rate: float = 50.0
     referral_creations: int = 3_000
     referral_concurrency: int = 32
+    pathway_persons: int = 1_000
+    pathway_latency: int = 1_000
+    timeline_rows: int = 1_000_000
+    timeline_reads: int = 1_000
 
     @classmethod
     def full(cls) -> "Sizes":
@@ -300,6 +304,10 @@ class Sizes:
             referral_warm_up=50,
             referral_latency=100,
             referral_creations=500,
+            pathway_persons=100,
+            pathway_latency=100,
+            timeline_rows=100_000,
+            timeline_reads=100,
         )
 
     def as_json(self) -> dict[str, Any]:

@@ -19,8 +19,6 @@ import asyncio
 import contextlib
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,6 +35,7 @@ import asyncpg
 import measurements
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from measurements import CpuClock, Measurement, now, throughput
+from serve_process import free_port, start_serve, stop, wait_ready
 from stack import TOPIC_PARTITIONS, delete_topics, sqlalchemy_url
 
 from devstack.postgres_urls import plain_url
@@ -64,12 +63,6 @@ class ReferralApi:
     created: list[str] = field(default_factory=list)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _service_env(region: str, bootstrap_servers: str, database_url: str, port: int) -> dict[str, str]:
     return {
         **os.environ,
@@ -87,7 +80,7 @@ async def running_referral_api(bootstrap_servers: str, database_url: str) -> Asy
     """Migrates ``database_url`` (an empty database), provisions a fresh region's topics, loads the demo
     organisations, starts `referral serve` and yields once it is ready; stops it and drops the topics."""
     region = f"bench-{uuid.uuid4().hex[:8]}"
-    port = _free_port()
+    port = free_port()
     env = _service_env(region, bootstrap_servers, database_url, port)
     migrated = await asyncio.to_thread(
         subprocess.run,
@@ -110,11 +103,11 @@ async def running_referral_api(bootstrap_servers: str, database_url: str) -> Asy
     finally:
         await service.engine.dispose()
     log = Path(tempfile.gettempdir()) / f"bench-referral-{region}.log"
-    process = _start_serve(env, log)
+    process = start_serve("referral", env, log)
     measurements.WATCHED_PIDS.add(process.pid)
     try:
         base_url = f"http://127.0.0.1:{port}"
-        await _wait_ready(base_url, process)
+        await wait_ready(base_url, process)
         yield ReferralApi(
             base_url=base_url,
             api_key=demo.api_keys[PRESCRIBER_NAME],
@@ -125,42 +118,8 @@ async def running_referral_api(bootstrap_servers: str, database_url: str) -> Asy
         )
     finally:
         measurements.WATCHED_PIDS.discard(process.pid)
-        _stop(process, log)
+        stop(process, log)
         await delete_topics(bootstrap_servers, region_topic_names(region))
-
-
-async def _wait_ready(base_url: str, process: subprocess.Popen[bytes], timeout_seconds: float = 60) -> None:
-    async with asyncio.timeout(timeout_seconds), aiohttp.ClientSession() as session:
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"referral serve exited with {process.returncode} before it was ready")
-            with contextlib.suppress(aiohttp.ClientError, OSError):
-                async with session.get(f"{base_url}/health/ready") as answer:
-                    if answer.status == 200:
-                        return
-            await asyncio.sleep(0.2)
-
-
-def _start_serve(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    """`referral serve`, its stderr in ``log`` (kept if it fails, removed by `_stop` otherwise)."""
-    with log.open("wb") as stderr:
-        return subprocess.Popen(
-            [sys.executable, "-m", "referral", "serve"], env=env, stdout=subprocess.DEVNULL, stderr=stderr
-        )
-
-
-def _stop(process: subprocess.Popen[bytes], log: Path) -> None:
-    """By its own pid: SIGTERM, then SIGKILL if it has not left after 30 s."""
-    if process.poll() is not None:
-        print(f"  referral serve had exited with {process.returncode}; its stderr is in {log}")
-        return
-    log.unlink(missing_ok=True)
-    os.kill(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
 
 
 class SentReader:

@@ -15,7 +15,7 @@ import logging
 import resource
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,8 +23,10 @@ from typing import Any
 
 import kit_messaging as kit
 import measurements
+import pathway_assembler
 import raw_limits as raw
 import referral_api
+import timeline_query
 from measurements import Measurement, Sizes, format_measurements, median_of
 from stack import (
     CREATED_TOPICS,
@@ -145,6 +147,18 @@ async def run_everything(endpoints: Endpoints, sizes: Sizes, *, wait_quiet_secon
             creations=sizes.referral_creations,
             concurrency=sizes.referral_concurrency,
         )
+    print("  pathway assembler (pathway serve as a process) …", flush=True)
+    async with scratch_database(endpoints.admin_url) as pathway_database_url:
+        measured += await pathway_assembler.measure_pathway_assembler(
+            bootstrap,
+            pathway_database_url,
+            persons=sizes.pathway_persons,
+            latency_count=sizes.pathway_latency,
+        )
+    async with scratch_database(endpoints.admin_url) as timeline_database_url:
+        measured += await timeline_query.measure_timeline_query(
+            timeline_database_url, total_rows=sizes.timeline_rows, reads=sizes.timeline_reads
+        )
     await delete_topics(bootstrap, CREATED_TOPICS)
     return {
         "foreign_cpu_cores_before": foreign_before,
@@ -251,10 +265,12 @@ def compare(measured: Sequence[Measurement], sizes: Sizes) -> list[Comparison]:
                 "raw consumer, commit per batch": rate("raw consumer, commit per batch"),
                 "raw insert, 1 row(s)/tx": rate("raw insert, 1 row(s)/tx"),
             },
-            note="the kit commits the offset after every event (manual ack after the transaction)",
+            note="offsets committed every 100 events or 200 ms, only past events whose transaction committed",
             design_bound=("raw consumer, commit per record", rate("raw consumer, commit per record")),
         )
     )
+    for drain in (m for m in measured if m.name.startswith(pathway_assembler.DRAIN_NAME)):
+        comparisons.append(pathway_comparison(drain, sizes, rate))
     creations = f"{referral_api.CREATIONS_NAME} ({sizes.referral_concurrency} clients)"
     comparisons.append(
         Comparison(
@@ -269,6 +285,23 @@ def compare(measured: Sequence[Measurement], sizes: Sizes) -> list[Comparison]:
         )
     )
     return comparisons
+
+
+def pathway_comparison(drain: Measurement, sizes: Sizes, rate: Callable[[str], float]) -> Comparison:
+    """Issue #4: the assembler against the raw consumer and the raw insert at its transaction size (the
+    largest measured size not above the events it put in each transaction)."""
+    per_transaction = drain.details.get("events_per_transaction") or 1
+    k = max(size for size, _count in sizes.inserts if size <= max(per_transaction, 1))
+    return Comparison(
+        kit=drain.name,
+        kit_rate=drain.rate,
+        limits={
+            "raw consumer, commit per batch": rate("raw consumer, commit per batch"),
+            f"raw insert, {k} row(s)/tx": rate(f"raw insert, {k} row(s)/tx"),
+        },
+        note=f"issue #4: at least half of the lower raw limit; {per_transaction} events per transaction, "
+        "each writing its entry, inbox row, pathway row and outbox rows",
+    )
 
 
 def disturbed(measured: Sequence[Measurement]) -> list[str]:
@@ -312,6 +345,29 @@ def print_tables(measured: Sequence[Measurement], comparisons: Sequence[Comparis
         f"{api_creations.details['outbox_backlog_max']}  "
         f"(goal ≥ 300/s: {'met' if api_creations.rate >= 300 else 'NOT met'})"
     )
+    for comparison in (c for c in comparisons if c.kit.startswith(pathway_assembler.DRAIN_NAME)):
+        lower_name, _ = comparison.lower_limit
+        print(
+            f"{comparison.kit:<48} {comparison.kit_rate:.1f} events/s = {comparison.share:.0%} of "
+            f"{lower_name} (goal ≥ 50%: {'met' if comparison.share >= 0.5 else 'NOT met'})"
+        )
+    posts = by_name[pathway_assembler.INGESTION_NAME]
+    print(
+        f"{'POST /events (1 event each, 32 clients)':<48} {posts.rate:.1f}/s, answer p50 {posts.p50_ms:.1f} "
+        f"ms, p99 {posts.p99_ms:.1f} ms; last answer → last entry "
+        f"{posts.details['last_answer_to_last_entry_seconds']} s"
+    )
+    ingest = by_name[pathway_assembler.LATENCY_NAME]
+    print(
+        f"{'POST /events answer → entry readable':<48} p50 {ingest.p50_ms:.1f} ms, "
+        f"p99 {ingest.p99_ms:.1f} ms at {ingest.details['target_rate_per_second']}/s (half the "
+        "sustainable rate)"
+    )
+    for read in (m for m in measured if m.name.startswith("timeline read")):
+        print(
+            f"{read.name:<48} p50 {read.p50_ms:.2f} ms, p99 {read.p99_ms:.2f} ms "
+            f"({read.details['person_entries']} entries of {read.details['table_rows']:,} rows)"
+        )
     if marked:
         print(
             f"* disturbed: other processes used more than {measurements.QUIET.threshold} cores during "

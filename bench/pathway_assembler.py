@@ -1,0 +1,575 @@
+"""Issue #4's benchmark: the pathway assembler as a real process (`pathway serve`) on the bench's durable
+stack, a fresh region's topics and a database of its own.
+
+* drain: a backlog of valid catalogue events (`pathway_workload`) is put on the referral and partner
+  topics while the service is stopped; then the service starts and the assembler takes them all in. The
+  rate is timed in the database, from the first new entry's transaction to the last one's, so start-up
+  and the group join are left out (reported in details). The assembler handles one event per
+  transaction (the kit's `EventConsumer`): inbox claim, entry, pathway state, outbox rows, one COMMIT.
+* ingestion → readable: partners' events sent by `POST /events` (structured mode, one event a request)
+  at a steady rate, half the drain rate; a sample is the time from the answer (the broker has
+  acknowledged the event) to the entry being readable in `timeline_entries`. The reader LISTENs to the
+  outbox channel the assembler's transaction notifies at commit, and then looks the pending events up.
+
+Set-up goes through the service's own commands: `pathway migrate`, `provision_region_topics`,
+`pathway register-organisation`, `pathway issue-key`. The process is stopped by its pid (SIGTERM, so the
+assembler commits its offsets on the way out) and the region's topics are deleted.
+"""
+
+import argparse
+import asyncio
+import contextlib
+import functools
+import os
+import pstats
+import re
+import subprocess
+import sys
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import asyncpg
+import measurements
+from aiokafka import AIOKafkaProducer
+from measurements import MachineClock, Measurement, now, throughput
+from pathway_workload import PARTNER, PARTNER_KIND, PARTNER_MAY_EMIT, PathwayWorkload, Routed
+from serve_process import cpu_seconds, free_port, start_serve, stop, wait_ready
+from stack import (
+    DEFAULT_HOME,
+    DEFAULT_KAFKA_PORT,
+    DEFAULT_POSTGRES_PORT,
+    TOPIC_PARTITIONS,
+    delete_topics,
+    own_durable_stack,
+    scratch_database,
+    sqlalchemy_url,
+)
+
+from devstack.postgres_urls import plain_url
+from event_contracts.http_binding import to_structured_json
+from event_contracts.kafka_binding import to_kafka_record
+from event_contracts.media_types import CLOUDEVENTS_JSON
+from event_contracts.topics import RegionTopics, topics_for_region
+from pathway.config import PathwaySettings
+from service_kit.outbox import OUTBOX_CHANNEL
+from service_kit.provisioning import provision_region_topics, region_topic_names
+
+DRAIN_NAME = "pathway assembler drain"
+LATENCY_NAME = "pathway: POST /events answer → entry readable"
+INGESTION_NAME = "pathway: POST /events, 1 event each"
+INGESTION_CLIENTS = 32
+BATCH_SIZE_VARIABLE = "PATHWAY_ASSEMBLER_BATCH_SIZE"
+POLL_SECONDS = 0.1
+STATISTICS_DELAY_SECONDS = 1.5
+
+
+@dataclass
+class PathwayBench:
+    """A region of the bench with its `pathway serve` (started and stopped at will)."""
+
+    region: str
+    topics: RegionTopics
+    env: dict[str, str]
+    base_url: str
+    database_url: str
+    bootstrap_servers: str
+    api_key: str
+    log: Path
+    process: subprocess.Popen[bytes] | None = None
+    starts: list[float] = field(default_factory=list)
+    profile_to: Path | None = None
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None, "pathway serve is not running"
+        return self.process.pid
+
+    async def start(self) -> None:
+        if self.process is not None:
+            return
+        self.starts.append(now())
+        self.process = start_serve("pathway", self.env, self.log, profile_to=self.profile_to)
+        measurements.WATCHED_PIDS.add(self.process.pid)
+        await wait_ready(self.base_url, self.process)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            measurements.WATCHED_PIDS.discard(self.process.pid)
+            stop(self.process, self.log)
+            self.process = None
+
+    async def metrics(self) -> str:
+        async with aiohttp.ClientSession() as session, session.get(f"{self.base_url}/metrics") as answer:
+            return await answer.text()
+
+
+def metric(text: str, name: str, **labels: str) -> float:
+    """One sample of the Prometheus text format (0 when absent)."""
+    wanted = ",".join(f'{key}="{value}"' for key, value in sorted(labels.items()))
+    for line in text.splitlines():
+        found = re.fullmatch(rf"{re.escape(name)}(?:\{{(.*)\}})? (\S+)", line)
+        if found and ",".join(sorted((found.group(1) or "").split(","))) == wanted:
+            return float(found.group(2))
+    return 0.0
+
+
+async def pathway_command(env: dict[str, str], *arguments: str) -> str:
+    done = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "pathway", *arguments],
+        env=env,
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"pathway {arguments[0]} failed: {done.stderr.decode()[-2000:]}")
+    return done.stdout.decode()
+
+
+@asynccontextmanager
+async def pathway_region(bootstrap_servers: str, database_url: str) -> AsyncIterator[PathwayBench]:
+    """Migrates ``database_url`` (an empty database), provisions a fresh region's topics, registers the
+    workload's partner and issues its key; stops `pathway serve` and drops the topics on the way out."""
+    region = f"bench-{uuid.uuid4().hex[:8]}"
+    port = free_port()
+    env = {
+        **os.environ,
+        "PATHWAY_ENVIRONMENT": "development",
+        "PATHWAY_REGION": region,
+        "PATHWAY_KAFKA_BOOTSTRAP_SERVERS": bootstrap_servers,
+        "PATHWAY_DATABASE_URL": sqlalchemy_url(database_url),
+        "PATHWAY_HTTP_PORT": str(port),
+        "PATHWAY_LOG_LEVEL": "WARNING",
+        # The workload's events happened months ago: no time-based alert sweep during the measures.
+        "PATHWAY_ALERT_SWEEP_INTERVAL_SECONDS": "3600",
+    }
+    await pathway_command(env, "migrate")
+    await provision_region_topics(bootstrap_servers, region, partitions=TOPIC_PARTITIONS)
+    await pathway_command(
+        env, "register-organisation", "--id", str(PARTNER), "--kind", PARTNER_KIND.value,
+        "--may-emit", *PARTNER_MAY_EMIT,
+    )  # fmt: skip
+    issued = await pathway_command(
+        env, "issue-key", "--organisation", str(PARTNER), "--scopes", "events:emit"
+    )
+    bench = PathwayBench(
+        region=region,
+        topics=topics_for_region(region),
+        env=env,
+        base_url=f"http://127.0.0.1:{port}",
+        database_url=database_url,
+        bootstrap_servers=bootstrap_servers,
+        api_key=issued.strip().splitlines()[-1],
+        log=Path(tempfile.gettempdir()) / f"bench-pathway-{region}.log",
+    )
+    try:
+        yield bench
+    finally:
+        bench.stop()
+        await delete_topics(bootstrap_servers, region_topic_names(region))
+
+
+async def publish(bench: PathwayBench, routed: Sequence[Routed]) -> None:
+    topic = {"referral": bench.topics.referral_events, "partner": bench.topics.partner_events}
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bench.bootstrap_servers, enable_idempotence=True, acks="all", linger_ms=5
+    )
+    await producer.start()
+    try:
+        acknowledgements = []
+        for item in routed:
+            record = to_kafka_record(item.event)
+            acknowledgements.append(
+                await producer.send(
+                    topic[item.topic], key=record.key, value=record.value, headers=list(record.headers)
+                )
+            )
+        await asyncio.gather(*acknowledgements)
+    finally:
+        await producer.stop()
+
+
+async def _scalar(database_url: str, query: str, *arguments: Any) -> Any:
+    connection = await asyncpg.connect(plain_url(database_url))
+    try:
+        return await connection.fetchval(query, *arguments)
+    finally:
+        await connection.close()
+
+
+async def wait_for_entries(database_url: str, count: int, timeout_seconds: float) -> None:
+    connection = await asyncpg.connect(plain_url(database_url))
+    try:
+        async with asyncio.timeout(timeout_seconds):
+            # Another process writes the table: nothing to wait on but the table itself.
+            while await connection.fetchval("SELECT count(*) FROM timeline_entries") < count:  # noqa: ASYNC110
+                await asyncio.sleep(POLL_SECONDS)
+    finally:
+        await connection.close()
+
+
+async def _database_activity(database_url: str) -> dict[str, int]:
+    """PostgreSQL's cumulative counters for the database (backends report them within about a second)."""
+    connection = await asyncpg.connect(plain_url(database_url))
+    try:
+        row = await connection.fetchrow(
+            "SELECT xact_commit, tup_inserted, tup_updated, tup_fetched FROM pg_stat_database"
+            " WHERE datname = current_database()"
+        )
+    finally:
+        await connection.close()
+    return {name: int(value) for name, value in row.items()}
+
+
+async def _row_counts(database_url: str) -> dict[str, int]:
+    return {
+        table: int(await _scalar(database_url, f"SELECT count(*) FROM {table}"))
+        for table in ("timeline_entries", "outbox", "inbox", "raised_alerts")
+    }
+
+
+async def drain_throughput(
+    bench: PathwayBench, workload: PathwayWorkload, timeout_seconds: float, *, batch_size: int | None = None
+) -> Measurement:
+    """Set-up events through a running service (untimed; they also warm it up), then the timed backlog
+    put on the topics while it is stopped, and taken in after it starts again, with at most
+    ``batch_size`` events per transaction (the service's own default when None)."""
+    set_up, timed = workload.set_up(), workload.timed()
+    already = (await _row_counts(bench.database_url))["timeline_entries"]
+    await bench.start()
+    await publish(bench, set_up)
+    await wait_for_entries(bench.database_url, already + len(set_up), timeout_seconds)
+    bench.stop()
+    before = await _row_counts(bench.database_url)
+    await publish(bench, timed)
+    marker: datetime = await _scalar(bench.database_url, "SELECT clock_timestamp()")
+    activity_before = await _database_activity(bench.database_url)
+
+    clock = MachineClock()
+    if batch_size is None:
+        bench.env.pop(BATCH_SIZE_VARIABLE, None)
+    else:
+        bench.env[BATCH_SIZE_VARIABLE] = str(batch_size)
+    await bench.start()
+    ready, service_cpu_at_ready = now(), cpu_seconds(bench.pid)
+    await wait_for_entries(bench.database_url, before["timeline_entries"] + len(timed), timeout_seconds)
+    done, usage = now(), clock.usage()
+    service_cpu = cpu_seconds(bench.pid) - service_cpu_at_ready
+    text = await bench.metrics()
+    await asyncio.sleep(STATISTICS_DELAY_SECONDS)
+    activity = await _database_activity(bench.database_url)
+    after = await _row_counts(bench.database_url)
+    connection = await asyncpg.connect(plain_url(bench.database_url))
+    try:
+        first, last = await connection.fetchrow(
+            "SELECT min(appended_at), max(appended_at) FROM timeline_entries WHERE appended_at > $1", marker
+        )
+    finally:
+        await connection.close()
+    group = f"{bench.region}.pathway.assembler"
+    dead_lettered = metric(text, "events_consumed_total", consumer=group, outcome="dead_lettered")
+    if dead_lettered:
+        raise AssertionError(
+            f"{dead_lettered:.0f} events of the workload were dead-lettered; see {bench.log}"
+        )
+    transactions = metric(text, "handler_duration_seconds_count", consumer=group)
+    handler_seconds = metric(text, "handler_duration_seconds_sum", consumer=group)
+    applied = metric(text, "events_consumed_total", consumer=group, outcome="applied")
+    added = {table: after[table] - before[table] for table in after}
+    seconds = (last - first).total_seconds()
+    return throughput(
+        drain_name(batch_size or _default_batch_size()),
+        len(timed),
+        seconds,
+        details={
+            "batch_size_setting": batch_size or _default_batch_size(),
+            "events_per_transaction": round(applied / transactions, 1) if transactions else None,
+            "rows_written_per_event": {table: round(n / len(timed), 2) for table, n in added.items()},
+            "database_per_event (assembler, relay, sweeper, polls)": {
+                name: round((activity[name] - activity_before[name]) / len(timed), 2) for name in activity
+            },
+            "persons": len(workload.persons),
+            "set_up_events": len(set_up),
+            "start_to_ready_seconds": round(ready - bench.starts[-1], 3),
+            "start_to_last_entry_seconds": round(done - bench.starts[-1], 3),
+            "mean_transaction_ms": round(handler_seconds / transactions * 1000, 3) if transactions else None,
+            "transactions": int(transactions),
+            "service_cpu_share": round(service_cpu / (done - ready), 2),
+            **usage,
+        },
+    )
+
+
+class ReadableEntries:
+    """Notes when entries become readable: woken by the outbox NOTIFY the assembler's commit sends (a
+    poll every 50 ms as a safety net), it looks the still-pending event ids up."""
+
+    def __init__(self, database_url: str, source: str) -> None:
+        self._database_url = database_url
+        self._source = source
+        self.pending: set[uuid.UUID] = set()
+        self.readable_at: dict[uuid.UUID, float] = {}
+        self._wake = asyncio.Event()
+        self._found = asyncio.Event()
+        self._stopping = False
+        self._connections: list[asyncpg.Connection] = []
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        listener = await asyncpg.connect(plain_url(self._database_url))
+        reader = await asyncpg.connect(plain_url(self._database_url))
+        self._connections = [listener, reader]
+        await listener.add_listener(OUTBOX_CHANNEL, lambda *_: self._wake.set())
+        self._task = asyncio.create_task(self._look_up(reader))
+
+    async def _look_up(self, reader: asyncpg.Connection) -> None:
+        while not self._stopping:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), 0.05)
+            self._wake.clear()
+            if not self.pending:
+                continue
+            rows = await reader.fetch(
+                "SELECT event_id FROM timeline_entries"
+                " WHERE event_source = $1 AND event_id = ANY($2::uuid[])",
+                self._source,
+                list(self.pending),
+            )
+            seen = now()
+            for row in rows:
+                self.pending.discard(row["event_id"])
+                self.readable_at[row["event_id"]] = seen
+            if rows:
+                self._found.set()
+
+    async def wait_for(self, ids: set[uuid.UUID], timeout_seconds: float) -> None:
+        async with asyncio.timeout(timeout_seconds):
+            while not ids <= self.readable_at.keys():
+                self._found.clear()
+                await self._found.wait()
+
+    async def stop(self) -> None:
+        self._stopping = True
+        if self._task is not None:
+            await self._task
+        for connection in self._connections:
+            await connection.close()
+
+
+async def ingest_to_readable_latency(
+    bench: PathwayBench,
+    workload: PathwayWorkload,
+    count: int,
+    rate_per_second: float,
+    *,
+    timeout_seconds: float = 120.0,
+) -> Measurement:
+    """POSTs at a steady pace, each request its own task; latency = entry readable - answer received.
+    `measure_pathway_assembler` sets the pace at half the lower of the drain and ingestion rates."""
+    events = [
+        workload.barrier_identified(workload.persons[index % len(workload.persons)], 10 + index / 1000).event
+        for index in range(count)
+    ]
+    answered_at: dict[uuid.UUID, float] = {}
+    answer_seconds: list[float] = []
+    entries = ReadableEntries(bench.database_url, f"/organisations/{PARTNER}")
+    headers = {"Content-Type": CLOUDEVENTS_JSON, "X-API-Key": bench.api_key}
+
+    async def send(session: aiohttp.ClientSession, event: Any) -> None:
+        entries.pending.add(event.id)
+        begun = now()
+        async with session.post(f"{bench.base_url}/events", data=to_structured_json(event)) as answer:
+            document = await answer.json(content_type=None)
+        answered = now()
+        if answer.status != 200 or document["results"][0]["status"] != "accepted":
+            raise RuntimeError(f"POST /events answered {answer.status}: {document}")
+        answered_at[event.id] = answered
+        answer_seconds.append(answered - begun)
+
+    await entries.start()
+    try:
+        session = aiohttp.ClientSession(headers=headers, timeout=aiohttp.ClientTimeout(total=30))
+        async with session:
+            started, clock, service_cpu_before = now(), MachineClock(), cpu_seconds(bench.pid)
+            async with asyncio.TaskGroup() as requests:
+                for index, event in enumerate(events):
+                    delay = started + index / rate_per_second - now()
+                    if delay > 0:
+                        await asyncio.sleep(delay)
+                    requests.create_task(send(session, event))
+            await entries.wait_for(set(answered_at), timeout_seconds)
+            seconds, usage = now() - started, clock.usage()
+            service_cpu = cpu_seconds(bench.pid) - service_cpu_before
+    finally:
+        await entries.stop()
+    latencies = [entries.readable_at[event_id] - at for event_id, at in answered_at.items()]
+    answer_p50, answer_p99 = measurements.percentiles_ms(answer_seconds)
+    return throughput(
+        LATENCY_NAME,
+        len(latencies),
+        seconds,
+        latencies_seconds=latencies,
+        latency_of="POST answered (broker ack) → entry readable",
+        details={
+            "target_rate_per_second": round(rate_per_second, 1),
+            "max_ms": round(max(latencies) * 1000, 3),
+            "min_ms": round(min(latencies) * 1000, 3),
+            "post_answer_p50_ms": answer_p50,
+            "post_answer_p99_ms": answer_p99,
+            "service_cpu_share": round(service_cpu / seconds, 2),
+            **usage,
+        },
+    )
+
+
+async def ingestion_throughput(
+    bench: PathwayBench, workload: PathwayWorkload, count: int, *, timeout_seconds: float = 300.0
+) -> Measurement:
+    """``count`` POSTs of one event each by `INGESTION_CLIENTS` clients in a loop; rate = count over
+    the time to the last answer (the broker has acknowledged every event by then). The assembler takes
+    them in meanwhile, in the same process; the time until the last is readable is in details."""
+    events = iter(
+        workload.barrier_identified(
+            workload.persons[index % len(workload.persons)], 20 + index / 10_000
+        ).event
+        for index in range(count)
+    )
+    answered: list[float] = []
+    before = int(await _scalar(bench.database_url, "SELECT count(*) FROM timeline_entries"))
+
+    async def client(session: aiohttp.ClientSession) -> None:
+        for event in events:
+            begun = now()
+            async with session.post(f"{bench.base_url}/events", data=to_structured_json(event)) as answer:
+                document = await answer.json(content_type=None)
+            if answer.status != 200 or document["results"][0]["status"] != "accepted":
+                raise RuntimeError(f"POST /events answered {answer.status}: {document}")
+            answered.append(now() - begun)
+
+    headers = {"Content-Type": CLOUDEVENTS_JSON, "X-API-Key": bench.api_key}
+    connector = aiohttp.TCPConnector(limit=INGESTION_CLIENTS)
+    async with aiohttp.ClientSession(headers=headers, connector=connector) as session:
+        started, clock, service_cpu_before = now(), MachineClock(), cpu_seconds(bench.pid)
+        async with asyncio.TaskGroup() as clients:
+            for _ in range(INGESTION_CLIENTS):
+                clients.create_task(client(session))
+        last_answer, usage = now(), clock.usage()
+        service_cpu = cpu_seconds(bench.pid) - service_cpu_before
+    await wait_for_entries(bench.database_url, before + count, timeout_seconds)
+    answer_p50, answer_p99 = measurements.percentiles_ms(answered)
+    return throughput(
+        INGESTION_NAME,
+        count,
+        last_answer - started,
+        latencies_seconds=answered,
+        latency_of="POST → answer (broker ack)",
+        details={
+            "clients": INGESTION_CLIENTS,
+            "last_answer_to_last_entry_seconds": round(now() - last_answer, 2),
+            "service_cpu_share": round(service_cpu / (last_answer - started), 2),
+            "post_answer_p50_ms": answer_p50,
+            "post_answer_p99_ms": answer_p99,
+            **usage,
+        },
+    )
+
+
+def _default_batch_size() -> int:
+    """The service's own setting; 1 (one event per transaction) where it has none."""
+    field = PathwaySettings.model_fields.get("assembler_batch_size")
+    return int(field.default) if field is not None else 1
+
+
+def drain_name(batch_size: int) -> str:
+    return f"{DRAIN_NAME}, 1 event/tx" if batch_size == 1 else f"{DRAIN_NAME}, batches of ≤ {batch_size}"
+
+
+async def measure_pathway_assembler(
+    bootstrap_servers: str,
+    database_url: str,
+    *,
+    persons: int,
+    latency_count: int,
+    drain_timeout_seconds: float = 900.0,
+) -> list[Measurement]:
+    """The drain one event per transaction and, when the service batches, with its default batches;
+    then the latency at half the rate of the service as configured by default."""
+    async with pathway_region(bootstrap_servers, database_url) as bench:
+        workloads: list[PathwayWorkload] = []
+
+        async def drain_of_new_persons(batch_size: int) -> Measurement:
+            # Each drain needs persons of its own: an earlier drain's are on their timelines already.
+            workloads.append(PathwayWorkload(bench.region, persons, seed=len(workloads) + 1))
+            bench.stop()
+            return await drain_throughput(bench, workloads[-1], drain_timeout_seconds, batch_size=batch_size)
+
+        timed = persons * PathwayWorkload.TIMED_PER_PERSON
+        drains = []
+        for batch_size in sorted({1, _default_batch_size()}):
+            print(f"  {drain_name(batch_size)}: {persons} persons, {timed} events …", flush=True)
+            drains.append(
+                await measurements.measure_quietly(functools.partial(drain_of_new_persons, batch_size))
+            )
+        bench.stop()
+        bench.env.pop(BATCH_SIZE_VARIABLE, None)
+        await bench.start()
+        print(f"  {INGESTION_NAME}: {timed} by {INGESTION_CLIENTS} clients …", flush=True)
+        ingestion = await measurements.measure_quietly(
+            lambda: ingestion_throughput(bench, workloads[-1], timed)
+        )
+        rate = min(drains[-1].rate, ingestion.rate) / 2
+        print(f"  pathway: POST /events → readable at {rate:.0f}/s (half the sustainable rate) …", flush=True)
+        latency = await measurements.measure_quietly(
+            lambda: ingest_to_readable_latency(bench, workloads[-1], latency_count, rate)
+        )
+    return [*drains, ingestion, latency]
+
+
+async def profile_the_drain(
+    bootstrap_servers: str, admin_url: str, persons: int, output: Path
+) -> Measurement:
+    """Where the assembler's time goes: the drain with `pathway serve` under cProfile (whose overhead
+    lowers the rate; the figure to quote is the one of `run.py`)."""
+    async with (
+        scratch_database(admin_url) as database_url,
+        pathway_region(bootstrap_servers, database_url) as bench,
+    ):
+        workload = PathwayWorkload(bench.region, persons)
+        # The set-up's process writes the file first; the drain's process, stopped last, overwrites it.
+        bench.profile_to = output
+        measured = await drain_throughput(bench, workload, 900)
+        bench.stop()
+    return measured
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Profile the pathway assembler's drain on the bench stack.")
+    parser.add_argument("--persons", type=int, default=300)
+    parser.add_argument("--output", type=Path, default=Path(tempfile.gettempdir()) / "pathway-drain.prof")
+    parser.add_argument("--top", type=int, default=40, help="functions to print, by cumulative time")
+    parser.add_argument("--home", type=Path, default=DEFAULT_HOME, help="state directory of the bench stack")
+    parser.add_argument("--kafka-port", type=int, default=DEFAULT_KAFKA_PORT)
+    parser.add_argument("--postgres-port", type=int, default=DEFAULT_POSTGRES_PORT)
+    arguments = parser.parse_args(argv)
+    with own_durable_stack(arguments.home, arguments.kafka_port, arguments.postgres_port) as endpoints:
+        measurements.WATCHED_PIDS.update(endpoints.server_pids)
+        measured = asyncio.run(
+            profile_the_drain(
+                endpoints.bootstrap_servers, endpoints.admin_url, arguments.persons, arguments.output
+            )
+        )
+    print(f"drain under cProfile: {measured.rate} events/s; details {measured.details}")
+    stats = pstats.Stats(str(arguments.output))
+    stats.sort_stats(pstats.SortKey.CUMULATIVE).print_stats(arguments.top)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
