@@ -43,7 +43,18 @@ async def assemble_then_die_before_commit(event: Any, *dependencies: Any, **opti
     return changes
 
 
+original_assemble_together = getattr(consumers, "assemble_events")  # noqa: B009 - patched below
+
+
+async def assemble_together_then_die_before_commit(events: Any, *dependencies: Any, **options: Any) -> Any:
+    await original_assemble_together(events, *dependencies, **options)
+    if MOMENT == "before-commit" and any(str(event.event_id) == TRIGGER for event, _ in events):
+        await asyncio.sleep(AUTO_COMMIT_INTERVAL_SECONDS * 2)
+        die()
+
+
 setattr(consumers, "assemble_event", assemble_then_die_before_commit)  # noqa: B010
+setattr(consumers, "assemble_events", assemble_together_then_die_before_commit)  # noqa: B010
 
 settings = PathwaySettings()
 uvicorn.run(

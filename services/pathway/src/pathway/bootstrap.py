@@ -13,9 +13,13 @@ from pathway.adapters.partner_events_topic import PartnerEventsTopic
 from pathway.adapters.projection_generations import Generation, ProjectionSchema, follow_projection_schema
 from pathway.config import SERVICE_NAME, PathwaySettings
 from pathway.entrypoints.alert_sweeper import AlertSweeper
-from pathway.entrypoints.consumers import when_event_received_assemble_the_pathway
+from pathway.entrypoints.consumers import (
+    when_event_received_assemble_the_pathway,
+    when_events_received_assemble_the_pathways,
+)
 from pathway.entrypoints.projection_follower import ProjectionFollower
 from pathway.entrypoints.topic_aware_consumer import TopicAwareEventConsumer
+from service_kit.batch_consumer import BatchEventConsumer
 from service_kit.broker import create_broker
 from service_kit.database import create_database_engine, create_session_factory
 from service_kit.dead_letters import DeadLetters
@@ -23,9 +27,9 @@ from service_kit.event_consumer import AfterCommit, EventConsumer
 from service_kit.metrics import ServiceMetrics
 from service_kit.outbox_relay import OutboxRelay
 from service_kit.producer import EventProducer
-from service_kit.subscriptions import subscribe
+from service_kit.subscriptions import subscribe, subscribe_batches
 
-AssemblerOf = Callable[[int], tuple[EventConsumer, KafkaBroker]]
+AssemblerOf = Callable[[int], tuple[EventConsumer | BatchEventConsumer, KafkaBroker]]
 """The assembler of a projection generation, subscribed with that generation's consumer group."""
 
 _log = structlog.get_logger(__name__)
@@ -40,7 +44,7 @@ class PathwayService:
     producer: EventProducer
     relay: OutboxRelay
     metrics: ServiceMetrics
-    assembler: EventConsumer
+    assembler: EventConsumer | BatchEventConsumer
     alert_sweeper: AlertSweeper
     partner_topic: PartnerEventsTopic
     projection: ProjectionSchema
@@ -105,7 +109,7 @@ def bootstrap(settings: PathwaySettings, *, after_commit: AfterCommit | None = N
     producer = EventProducer(settings.kafka_bootstrap_servers, client_id=f"{SERVICE_NAME}-{settings.region}")
     topics = settings.topics
 
-    def assembler_of(generation: int) -> tuple[EventConsumer, KafkaBroker]:
+    def assembler_of(generation: int) -> tuple[EventConsumer | BatchEventConsumer, KafkaBroker]:
         broker = create_broker(
             settings.kafka_bootstrap_servers, client_id=f"{SERVICE_NAME}-{settings.region}"
         )
@@ -118,8 +122,19 @@ def bootstrap(settings: PathwaySettings, *, after_commit: AfterCommit | None = N
             after_commit=after_commit,
             offset_commits=settings.offset_commits,
         )
-        subscribe(broker, assembler, topics=[topics.referral_events, topics.partner_events])
-        return assembler, broker
+        assembled = [topics.referral_events, topics.partner_events]
+        if settings.assembler_batch_size == 1:
+            subscribe(broker, assembler, topics=assembled)
+            return assembler, broker
+        together = BatchEventConsumer(
+            one_at_a_time=assembler,
+            handler=when_events_received_assemble_the_pathways(settings.region, topics),
+            session_factory=session_factory,
+            metrics=metrics,
+            after_commit=after_commit,
+        )
+        subscribe_batches(broker, together, topics=assembled, max_records=settings.assembler_batch_size)
+        return together, broker
 
     assembler, broker = assembler_of(projection.current.number)
     relay = OutboxRelay(

@@ -17,6 +17,8 @@ class PathwaySettings(ServiceSettings):
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:15432/pathway"
     alert_sweep_interval_seconds: float = Field(default=60.0, gt=0)
     alert_sweep_batch_size: int = Field(default=100, ge=1, le=10_000)
+    assembler_batch_size: int = Field(default=200, ge=1, le=5_000)
+    """Events of one fetch assembled in one transaction; 1 assembles each event in its own."""
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     max_events_per_request: int = Field(default=1000, ge=1)
     ingest_ack_timeout_seconds: float = Field(default=10.0, gt=0)

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, Update, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -60,61 +60,73 @@ class SqlPathways:
             if isinstance(change, EntryAppended):
                 await self._insert_entry(change.entry)
             elif isinstance(change, EntryRetracted):
-                await self._session.execute(
-                    timeline_entries.update()
-                    .where(
-                        timeline_entries.c.person_id == change.person_id,
-                        timeline_entries.c.event_source == change.retracted.source,
-                        timeline_entries.c.event_id == change.retracted.event_id,
-                    )
-                    .values(retracted_at=func.now())
-                )
+                await self._session.execute(retraction_of(change))
             elif isinstance(change, AlertRaised):
-                trigger = change.triggered_by
-                await self._session.execute(
-                    raised_alerts.insert().values(
-                        person_id=change.person_id,
-                        alert_id=change.alert_id,
-                        kind=change.kind,
-                        barrier_id=change.barrier_id,
-                        referral_id=change.referral_id,
-                        triggered_by_source=trigger.source if trigger else None,
-                        triggered_by_id=trigger.event_id if trigger else None,
-                    )
-                )
+                await self._session.execute(raised_alerts.insert().values(**alert_row(change)))
         await self._store_state(pathway)
 
     async def _insert_entry(self, entry: TimelineEntry) -> None:
-        event = entry.event
-        await self._session.execute(
-            timeline_entries.insert().values(
-                person_id=event.person_id,
-                seq=entry.seq,
-                event_type=event.event_type,
-                event_source=event.source,
-                event_id=event.event_id,
-                occurred_at=event.occurred_at,
-                dataschema=event.dataschema,
-                data=dict(event.data),
-                arrived_late=entry.arrived_late,
-            )
-        )
+        await self._session.execute(timeline_entries.insert().values(**entry_row(entry)))
 
     async def _store_state(self, pathway: Pathway) -> None:
-        state = pathway.state
         await self._session.execute(
             pathways.update()
             .where(pathways.c.person_id == pathway.person_id)
-            .values(
-                last_seq=pathway.last_seq,
-                stage=None if state.stage is None else str(state.stage),
-                last_activity_at=state.last_activity_at,
-                next_session_on=state.next_session_on,
-                state=state_as_json(state),
-                recomputed_at=func.now(),
-                next_alert_due_at=pathway.next_alert_due_at,
-            )
+            .values(**state_row(pathway), recomputed_at=func.now())
         )
+
+
+def retraction_of(change: EntryRetracted) -> Update:
+    return (
+        timeline_entries.update()
+        .where(
+            timeline_entries.c.person_id == change.person_id,
+            timeline_entries.c.event_source == change.retracted.source,
+            timeline_entries.c.event_id == change.retracted.event_id,
+        )
+        .values(retracted_at=func.now())
+    )
+
+
+def alert_row(alert: AlertRaised) -> dict[str, object]:
+    trigger = alert.triggered_by
+    return {
+        "person_id": alert.person_id,
+        "alert_id": alert.alert_id,
+        "kind": alert.kind,
+        "barrier_id": alert.barrier_id,
+        "referral_id": alert.referral_id,
+        "triggered_by_source": trigger.source if trigger else None,
+        "triggered_by_id": trigger.event_id if trigger else None,
+    }
+
+
+def entry_row(entry: TimelineEntry) -> dict[str, object]:
+    event = entry.event
+    return {
+        "person_id": event.person_id,
+        "seq": entry.seq,
+        "event_type": event.event_type,
+        "event_source": event.source,
+        "event_id": event.event_id,
+        "occurred_at": event.occurred_at,
+        "dataschema": event.dataschema,
+        "data": dict(event.data),
+        "arrived_late": entry.arrived_late,
+    }
+
+
+def state_row(pathway: Pathway) -> dict[str, object]:
+    """The columns that follow from the pathway's entries (its state is folded once here)."""
+    state = pathway.state
+    return {
+        "last_seq": pathway.last_seq,
+        "stage": None if state.stage is None else str(state.stage),
+        "last_activity_at": state.last_activity_at,
+        "next_session_on": state.next_session_on,
+        "state": state_as_json(state),
+        "next_alert_due_at": pathway.next_alert_due_at,
+    }
 
 
 def entry_from_row(row: Row[tuple[object, ...]]) -> TimelineEntry:

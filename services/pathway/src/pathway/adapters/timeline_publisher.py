@@ -23,7 +23,7 @@ from pathway.domain import timeline
 from pathway.domain.events import AlertRaised, StageChanged
 from pathway.domain.timeline import TimelineEntry
 from pathway.domain.visibility import audience_of
-from service_kit.outbox import add_to_outbox
+from service_kit.outbox import add_all_to_outbox, add_to_outbox
 
 PATHWAY_SOURCE = "/services/pathway"
 _EVENT_IDS = UUID("5b0f3c51-8f5e-4f0e-9d43-3c1a0c6f2a71")
@@ -94,10 +94,27 @@ class OutboxTimelinePublisher:
         await self._add(raised, alert.person_id, alert_raised_id(alert))
 
     async def _add(self, data: EventData, person_id: str, event_id: UUID) -> None:
-        event = CloudEvent.build(
+        await add_to_outbox(self._session, self._event(data, person_id, event_id), topic=self._topic)
+
+    def _event(self, data: EventData, person_id: str, event_id: UUID) -> CloudEvent:
+        return CloudEvent.build(
             data, source=PATHWAY_SOURCE, subject=person_id, region=self._region, id=event_id
         )
-        await add_to_outbox(self._session, event, topic=self._topic)
+
+
+class BatchedTimelinePublisher(OutboxTimelinePublisher):
+    """Writes what a batch of events published to the outbox in one statement, when flushed."""
+
+    def __init__(self, session: AsyncSession, *, region: str, topic: str) -> None:
+        super().__init__(session, region=region, topic=topic)
+        self._held: list[CloudEvent] = []
+
+    async def _add(self, data: EventData, person_id: str, event_id: UUID) -> None:
+        self._held.append(self._event(data, person_id, event_id))
+
+    async def flush(self) -> None:
+        await add_all_to_outbox(self._session, self._held, topic=self._topic)
+        self._held = []
 
 
 class WithheldTimelinePublisher:

@@ -1,18 +1,27 @@
 """The pathway service's subscriptions, in one readable list: the assembler reads the referral and the
 partner topics and turns every accepted event into the person's timeline and pathway."""
 
+from collections.abc import Sequence
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from event_contracts.envelope import CloudEvent
 from event_contracts.topics import RegionTopics
 from pathway.adapters.cloud_events import recorded
 from pathway.adapters.organisation_repository import SqlOrganisations
+from pathway.adapters.pathway_batches import SqlPathwayBatches
 from pathway.adapters.pathway_repository import SqlPathways
-from pathway.adapters.timeline_publisher import OutboxTimelinePublisher, WithheldTimelinePublisher
+from pathway.adapters.timeline_publisher import (
+    BatchedTimelinePublisher,
+    OutboxTimelinePublisher,
+    WithheldTimelinePublisher,
+)
 from pathway.domain.errors import RefusedEventError
 from pathway.domain.senders import Channel
 from pathway.entrypoints.topic_aware_consumer import arrival_topic
 from pathway.service.assemble_event import assemble_event
+from pathway.service.assemble_events import assemble_events
+from service_kit.batch_consumer import BatchHandler, ConsumedEvent
 from service_kit.errors import PermanentError
 from service_kit.event_consumer import EventHandler
 
@@ -23,7 +32,7 @@ def when_event_received_assemble_the_pathway(
     """`publishing=False` for a rebuild, which assembles again what was published already."""
 
     async def handle(event: CloudEvent, session: AsyncSession) -> None:
-        channel = Channel.PLATFORM if arrival_topic() == topics.referral_events else Channel.PARTNERS
+        channel = _channel_of(arrival_topic(), topics)
         publisher = (
             OutboxTimelinePublisher(session, region=region, topic=topics.pathway_timeline)
             if publishing
@@ -41,3 +50,24 @@ def when_event_received_assemble_the_pathway(
             raise PermanentError(refused.reason, refused.detail) from refused
 
     return handle
+
+
+def when_events_received_assemble_the_pathways(region: str, topics: RegionTopics) -> BatchHandler:
+    """The events of one fetch assembled together; a refusal sends the fetch through
+    `when_event_received_assemble_the_pathway` one event at a time, where it is dead-lettered alone."""
+
+    async def handle(events: Sequence[ConsumedEvent], session: AsyncSession) -> None:
+        publisher = BatchedTimelinePublisher(session, region=region, topic=topics.pathway_timeline)
+        await assemble_events(
+            [(recorded(item.event), _channel_of(item.topic, topics)) for item in events],
+            SqlPathwayBatches(session),
+            SqlOrganisations(session),
+            publisher,
+        )
+        await publisher.flush()
+
+    return handle
+
+
+def _channel_of(topic: str, topics: RegionTopics) -> Channel:
+    return Channel.PLATFORM if topic == topics.referral_events else Channel.PARTNERS

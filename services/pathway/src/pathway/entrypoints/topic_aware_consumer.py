@@ -4,8 +4,9 @@ The kit hands a handler the decoded event only; whether it came from a topic tha
 services write to decides whether its `source` can be believed, so the topic travels beside it."""
 
 from contextvars import ContextVar
+from typing import Any
 
-from service_kit.event_consumer import AckableMessage, EventConsumer
+from service_kit.event_consumer import EventConsumer
 
 _arrival_topic: ContextVar[str] = ContextVar("arrival_topic")
 
@@ -16,9 +17,9 @@ def arrival_topic() -> str:
 
 
 class TopicAwareEventConsumer(EventConsumer):
-    async def __call__(self, message: AckableMessage) -> None:
-        token = _arrival_topic.set(str(message.raw_message.topic))
+    async def consume(self, record: Any) -> None:
+        token = _arrival_topic.set(str(record.topic))
         try:
-            await super().__call__(message)
+            await super().consume(record)
         finally:
             _arrival_topic.reset(token)

@@ -10,7 +10,7 @@ from pathway.domain.senders import (
     refuse_what_only_the_pathway_emits,
 )
 from pathway.domain.timeline import RecordedEvent
-from pathway.service.ports import Organisations, Pathways, TimelinePublisher
+from pathway.service.ports import Organisations, Pathways, Senders, TimelinePublisher
 from pathway.service.publish_changes import publish
 
 
@@ -35,7 +35,7 @@ async def assemble_event(
 
 
 async def check_sender(
-    event: RecordedEvent, channel: Channel, state: PathwayState, organisations: Organisations
+    event: RecordedEvent, channel: Channel, state: PathwayState, organisations: Senders
 ) -> None:
     if is_trusted(event.source, channel):
         return

@@ -27,9 +27,19 @@ class Pathways(Protocol):
         """Store the changes and the state they lead to, in the caller's transaction."""
 
 
-class Organisations(Protocol):
+class PathwayBatches(Protocol):
+    async def load_many_for_update(self, person_ids: Collection[str]) -> dict[str, Pathway]:
+        """Each person's pathway with every entry, all locked until the transaction ends."""
+
+    async def save_many(self, changed: Sequence[tuple[Pathway, Sequence[PathwayEvent]]]) -> None:
+        """Store each pathway's changes and the state they lead to, in the caller's transaction."""
+
+
+class Senders(Protocol):
     async def get(self, organisation_id: str) -> Organisation | None: ...
 
+
+class Organisations(Senders, Protocol):
     async def register(self, organisation: Organisation) -> None:
         """Add the organisation, or replace its kind and rights if it is already registered."""
 

@@ -1,0 +1,74 @@
+"""The SQL of assembling many events at once: the pathways they concern read and locked in a few
+statements, and what changed written back with one statement per kind of row."""
+
+from collections.abc import Collection, Sequence
+from uuid import UUID
+
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pathway.adapters.pathway_repository import alert_row, entry_from_row, entry_row, retraction_of, state_row
+from pathway.adapters.tables import pathways, raised_alerts, timeline_entries
+from pathway.domain.events import AlertRaised, EntryAppended, EntryRetracted, PathwayEvent
+from pathway.domain.pathway import Pathway
+
+
+class SqlPathwayBatches:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def load_many_for_update(self, person_ids: Collection[str]) -> dict[str, Pathway]:
+        """Locked in person id order, as every instance locks them, so that two never wait on each other."""
+        ordered = sorted(set(person_ids))
+        await self._session.execute(
+            insert(pathways)
+            .values([{"person_id": person_id} for person_id in ordered])
+            .on_conflict_do_nothing()
+        )
+        await self._session.execute(
+            select(pathways.c.person_id)
+            .where(pathways.c.person_id.in_(ordered))
+            .order_by(pathways.c.person_id)
+            .with_for_update()
+        )
+        loaded = {person_id: Pathway(person_id=person_id) for person_id in ordered}
+        entries = await self._session.execute(
+            select(timeline_entries)
+            .where(timeline_entries.c.person_id.in_(ordered))
+            .order_by(timeline_entries.c.person_id, timeline_entries.c.seq)
+        )
+        for row in entries:
+            entry = entry_from_row(row)
+            loaded[entry.event.person_id].entries.append(entry)
+        alerts = await self._session.execute(
+            select(raised_alerts.c.person_id, raised_alerts.c.alert_id).where(
+                raised_alerts.c.person_id.in_(ordered)
+            )
+        )
+        raised: dict[str, set[UUID]] = {}
+        for person_id, alert_id in alerts:
+            raised.setdefault(str(person_id), set()).add(UUID(str(alert_id)))
+        for person_id, alert_ids in raised.items():
+            loaded[person_id].raised_alerts = frozenset(alert_ids)
+        return loaded
+
+    async def save_many(self, changed: Sequence[tuple[Pathway, Sequence[PathwayEvent]]]) -> None:
+        changes = [change for _, pathway_changes in changed for change in pathway_changes]
+        entries = [entry_row(change.entry) for change in changes if isinstance(change, EntryAppended)]
+        alerts = [alert_row(change) for change in changes if isinstance(change, AlertRaised)]
+        for change in changes:
+            if isinstance(change, EntryRetracted):
+                await self._session.execute(retraction_of(change))
+        if entries:
+            await self._session.execute(timeline_entries.insert(), entries)
+        if alerts:
+            await self._session.execute(raised_alerts.insert(), alerts)
+        states = [{"person": pathway.person_id, **state_row(pathway)} for pathway, _ in changed]
+        if states:
+            await self._session.execute(
+                pathways.update()
+                .where(pathways.c.person_id == bindparam("person"))
+                .values(recomputed_at=func.now()),
+                states,
+            )

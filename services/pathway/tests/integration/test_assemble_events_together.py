@@ -1,0 +1,154 @@
+"""Assembling the events of a fetch together, on the real PostgreSQL server, ends exactly where assembling
+them one at a time does: the same projection (by its content hash) and the same timeline events published;
+a refusal anywhere in a batch changes nothing, so the fetch can go one event at a time."""
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+from uuid import UUID, uuid4
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from pathway.adapters.organisation_repository import SqlOrganisations
+from pathway.adapters.pathway_batches import SqlPathwayBatches
+from pathway.adapters.pathway_repository import SqlPathways
+from pathway.adapters.projection_generations import (
+    ProjectionSchema,
+    SqlProjectionGenerations,
+    generation,
+    projection_engine,
+)
+from pathway.adapters.projection_hash import projection_hash
+from pathway.adapters.timeline_publisher import alert_raised_id, entry_appended_id, stage_changed_id
+from pathway.domain.errors import RefusedEventError
+from pathway.domain.events import AlertRaised, StageChanged
+from pathway.domain.senders import Channel, Organisation
+from pathway.domain.timeline import RecordedEvent, TimelineEntry
+from pathway.entrypoints.cli import MIGRATIONS
+from pathway.service.assemble_event import assemble_event
+from pathway.service.assemble_events import assemble_events
+from service_kit.database import create_database_engine, create_session_factory
+from service_kit.migrations import upgrade_to_head
+
+REFERRAL_SERVICE = "/services/referral"
+
+
+class RecordingPublisher:
+    """The ids of what would go out: they are derived from what each event says."""
+
+    def __init__(self) -> None:
+        self.published: list[UUID] = []
+
+    async def entry_appended(self, entry: TimelineEntry) -> None:
+        self.published.append(entry_appended_id(entry))
+
+    async def stage_changed(self, change: StageChanged) -> None:
+        self.published.append(stage_changed_id(change))
+
+    async def alert_raised(self, alert: AlertRaised) -> None:
+        self.published.append(alert_raised_id(alert))
+
+
+@pytest.fixture
+async def one_at_a_time_and_together(fresh_database: str) -> AsyncIterator[tuple[AsyncEngine, AsyncEngine]]:
+    """Two projection generations of one database: generation 1 and a fresh generation 2."""
+    await asyncio.to_thread(upgrade_to_head, MIGRATIONS, fresh_database)
+    setup = create_database_engine(fresh_database, pool_size=1)
+    async with create_session_factory(setup)() as session, session.begin():
+        second = await SqlProjectionGenerations(session).create_next()
+    await setup.dispose()
+    engines = (
+        projection_engine(fresh_database, ProjectionSchema(generation(1)), pool_size=1),
+        projection_engine(fresh_database, ProjectionSchema(second), pool_size=1),
+    )
+    yield engines
+    for engine in engines:
+        await engine.dispose()
+
+
+def channel_of(event: RecordedEvent) -> Channel:
+    return Channel.PLATFORM if event.source == REFERRAL_SERVICE else Channel.PARTNERS
+
+
+def interleaved_stream(persons: Sequence[Any]) -> list[RecordedEvent]:
+    """Three persons' events mixed as a fetch mixes them: late events, a retraction, an alert, repeats."""
+    histories = []
+    for events in persons:
+        training = events.training_entered(6)
+        histories.append(
+            [
+                events.referral_sent(0),
+                events.member_added(1),
+                events.barrier_identified(3, uuid4()),
+                training,
+                events.referral_accepted(2),
+                events.retraction(7, of=training),
+                events.training_entered(8),
+            ]
+        )
+    stream = [history[index] for index in range(7) for history in histories]
+    return [*stream[:9], stream[4], *stream[9:], stream[0]]
+
+
+async def register_partners(engine: AsyncEngine, persons: Sequence[Any]) -> None:
+    async with create_session_factory(engine)() as session, session.begin():
+        for events in persons:
+            await SqlOrganisations(session).register(
+                Organisation(str(events.partner), "support_partner", ("barrier.*", "training.*"))
+            )
+
+
+async def test_a_stream_assembled_in_batches_hashes_and_publishes_as_one_at_a_time(
+    one_at_a_time_and_together: tuple[AsyncEngine, AsyncEngine], events: Any
+) -> None:
+    one_by_one, together = one_at_a_time_and_together
+    persons = [events, type(events)(), type(events)()]
+    await register_partners(one_by_one, persons)
+    stream = interleaved_stream(persons)
+    published_one_by_one, published_together = RecordingPublisher(), RecordingPublisher()
+
+    for event in stream:
+        async with create_session_factory(one_by_one)() as session, session.begin():
+            await assemble_event(
+                event,
+                SqlPathways(session),
+                SqlOrganisations(session),
+                published_one_by_one,
+                channel=channel_of(event),
+            )
+    for start in range(0, len(stream), 5):
+        batch = stream[start : start + 5]
+        async with create_session_factory(together)() as session, session.begin():
+            await assemble_events(
+                [(event, channel_of(event)) for event in batch],
+                SqlPathwayBatches(session),
+                SqlOrganisations(session),
+                published_together,
+            )
+
+    assert await projection_hash(together) == await projection_hash(one_by_one)
+    assert published_together.published == published_one_by_one.published
+    assert len(published_together.published) > len(stream) - 2, "entries, stage changes and an alert"
+
+
+async def test_a_refused_event_leaves_the_whole_batch_unapplied(
+    one_at_a_time_and_together: tuple[AsyncEngine, AsyncEngine], events: Any
+) -> None:
+    _, together = one_at_a_time_and_together
+    outsider = type(events)()
+    await register_partners(together, [events, outsider])
+    batch = [events.referral_sent(0), events.member_added(1), events.barrier_identified(2, uuid4())]
+    batch.append(events.training_entered(3, sender=outsider.partner))
+    empty_hash = await projection_hash(together)
+
+    with pytest.raises(RefusedEventError):
+        async with create_session_factory(together)() as session, session.begin():
+            await assemble_events(
+                [(event, channel_of(event)) for event in batch],
+                SqlPathwayBatches(session),
+                SqlOrganisations(session),
+                RecordingPublisher(),
+            )
+
+    assert await projection_hash(together) == empty_hash
