@@ -176,3 +176,17 @@ async def test_a_service_started_after_a_switch_assembles_in_the_live_generation
         lambda: committed_offsets(world.bootstrap, group), lambda found: sum(found.values()) == 2
     )
     assert sum(committed.values()) == 2, "the assembler consumes in generation 2's group"
+
+
+async def test_no_switch_while_the_live_generation_has_not_assembled_what_the_rebuild_has(
+    pathway_world: PathwayWorld, pathway_events
+) -> None:
+    pathway_events.region = pathway_world.region
+    await pathway_world.publish([pathway_events.referral_sent(0)])
+
+    refused = await pathway_command(pathway_world, "rebuild", "--switch", "--live-wait", "2")
+
+    assert refused.returncode == 1
+    assert "live generation 1 is behind the rebuild: not switched" in refused.stderr
+    assert await pathway_world.count("SELECT generation FROM active_projection") == 1
+    assert await pathway_world.count("SELECT count(*) FROM projection_2.timeline_entries") == 1
