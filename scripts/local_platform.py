@@ -20,6 +20,7 @@ from urllib.error import URLError
 
 import asyncpg
 from demo_pathways import DemoTarget, load_demo
+from demo_subscriptions import subscribe_demo_organisations
 from dev_identity import DevIdentityProvider
 from sqlalchemy import make_url
 
@@ -36,6 +37,10 @@ KAFKA_VARIABLE = "PM_KAFKA_BOOTSTRAP_SERVERS"
 DATABASE_VARIABLE = "PM_DATABASE_URL"
 READY_TIMEOUT_SECONDS = 90
 IDENTITY_PROVIDER = "identity-provider"
+WEBHOOK_RECEIVER = "webhook-receiver"
+SMTP_SINK = "smtp-sink"
+WEBHOOK_RECEIVER_PORT = 8190
+SMTP_SINK_PORT = 1025  # the notification service's default SMTP port
 CASEWORKER_ROLES = ("operator_staff",)
 
 
@@ -63,6 +68,11 @@ def say(line: str) -> None:
 
 def state_file() -> Path:
     return stack_home() / "platform.json"
+
+
+def deliveries() -> Path:
+    """Where the local receiver and sink put what the notification service delivers."""
+    return stack_home() / "deliveries"
 
 
 def identity_provider() -> DevIdentityProvider:
@@ -100,6 +110,12 @@ def service_env(service: Service, kafka: str, database_url: str) -> dict[str, st
         f"{service.prefix}DATABASE_URL": database_url,
         f"{service.prefix}HTTP_PORT": str(service.port),
         **(identity_provider().pathway_env() if service.name == "pathway" else {}),
+        # The demo's webhook receiver listens on loopback, which production refuses.
+        **(
+            {f"{service.prefix}WEBHOOK_ALLOWED_NETWORKS": '["127.0.0.0/8"]'}
+            if service.name == "notification"
+            else {}
+        ),
     }
 
 
@@ -132,11 +148,51 @@ def start_identity_provider(running: dict[str, ProcessIdentity], logs: Path) -> 
     say(f"  {IDENTITY_PROVIDER}: started (pid {pid}), keys at {provider.jwks_url}")
 
 
+def start_receivers(running: dict[str, ProcessIdentity], logs: Path) -> None:
+    """A partner's webhook receiver and a mail server, both local, so that deliveries can be seen."""
+    folder = deliveries()
+    folder.mkdir(parents=True, exist_ok=True)
+    script = str(find_repository_root() / "scripts" / "local_receivers.py")
+    commands = {
+        WEBHOOK_RECEIVER: [
+            "webhooks",
+            "--port",
+            str(WEBHOOK_RECEIVER_PORT),
+            "--secrets-file",
+            str(folder / "webhook-secrets.json"),
+            "--log",
+            str(folder / "webhooks.log"),
+        ],
+        SMTP_SINK: [
+            "smtp",
+            "--port",
+            str(SMTP_SINK_PORT),
+            "--folder",
+            str(folder / "mail"),
+            "--log",
+            str(folder / "mail.log"),
+        ],
+    }
+    for name, arguments in commands.items():
+        if name in running:
+            say(f"  {name}: already running (pid {running[name].pid})")
+            continue
+        pid = launch_detached(
+            [sys.executable, script, *arguments], logs / f"{name}.log", find_repository_root()
+        )
+        identity = identify(pid, f"local_receivers.py {arguments[0]}")
+        if identity is None:
+            raise SystemExit(f"{name} exited at once; see {logs / name}.log")
+        running[name] = identity
+        say(f"  {name}: started (pid {pid})")
+
+
 def start_services(kafka: str, databases: dict[str, str]) -> None:
     running = {name: identity for name, identity in recorded().items() if is_running(identity)}
     logs = stack_home() / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     start_identity_provider(running, logs)
+    start_receivers(running, logs)
     for service in SERVICES:
         if service.name in running:
             say(f"  {service.name}: already running (pid {running[service.name].pid})")
@@ -165,7 +221,17 @@ def start_services(kafka: str, databases: dict[str, str]) -> None:
 
 
 def load_demo_data(kafka: str, databases: dict[str, str]) -> None:
-    """Each service loads its own demo data through its own doors, so the events flow as in real use."""
+    """Each service loads its own demo data through its own doors, so the events flow as in real use;
+    the subscriptions come first, so that the demo's events are delivered."""
+    notification = next(service for service in SERVICES if service.name == "notification")
+    subscribed = subscribe_demo_organisations(
+        notification.url,
+        service_env(notification, kafka, databases["notification"]),
+        f"http://127.0.0.1:{WEBHOOK_RECEIVER_PORT}",
+        deliveries() / "webhook-secrets.json",
+    )
+    for line in subscribed:
+        say(f"  {line}")
     pathway = next(service for service in SERVICES if service.name == "pathway")
     load_demo(DemoTarget(REGION, kafka, databases["referral"], databases["pathway"], pathway.url))
 
@@ -196,6 +262,10 @@ def up() -> None:
             f'                curl -s -H "Authorization: Bearer $TOKEN" '
             f"'{pathway.url}/persons/{STARTED}/{route}?purpose=follow_up'"
         )
+    say(
+        f"  webhooks      tail -f {deliveries() / 'webhooks.log'}   (each checked with its endpoint's secret)"
+    )
+    say(f"  e-mails       ls {deliveries() / 'mail'}   (the local SMTP sink on 127.0.0.1:{SMTP_SINK_PORT})")
     say(f"  Kafka         {kafka} (topics {', '.join(topics_for_region(REGION).all())})")
     say("  stop with     make down")
 
@@ -214,8 +284,9 @@ def status() -> None:
         identity = recorded().get(service.name)
         state = "running" if identity and is_running(identity) else "stopped"
         say(f"  {service.name:<13} {state:<8} {'ready' if ready(service) else 'not ready'}  {service.url}")
-    provider = recorded().get(IDENTITY_PROVIDER)
-    say(f"  {IDENTITY_PROVIDER}  {'running' if provider and is_running(provider) else 'stopped'}")
+    for helper in (IDENTITY_PROVIDER, WEBHOOK_RECEIVER, SMTP_SINK):
+        identity = recorded().get(helper)
+        say(f"  {helper:<17} {'running' if identity and is_running(identity) else 'stopped'}")
     subprocess.run(["devstack", "status"], check=False)
 
 
