@@ -70,6 +70,12 @@ def state_file() -> Path:
     return stack_home() / "platform.json"
 
 
+def stack_started_marker() -> Path:
+    """Present when `up` started the local Kafka and PostgreSQL, which `down` then stops; a stack that
+    was already running (a test session's, say) is left running."""
+    return stack_home() / "platform-started-the-stack"
+
+
 def deliveries() -> Path:
     """Where the local receiver and sink put what the notification service delivers."""
     return stack_home() / "deliveries"
@@ -83,7 +89,10 @@ def infrastructure_urls() -> tuple[str, str]:
     """The broker and database given in the environment, else the local stack (started if needed)."""
     if os.environ.get(KAFKA_VARIABLE) and os.environ.get(DATABASE_VARIABLE):
         return os.environ[KAFKA_VARIABLE], os.environ[DATABASE_VARIABLE]
-    subprocess.run(["devstack", "up"], check=True)
+    started = subprocess.run(["devstack", "up"], check=True, capture_output=True, text=True).stdout
+    say(started.strip())
+    if "nothing to start" not in started:
+        stack_started_marker().touch()
     exports = subprocess.run(["devstack", "env"], check=True, capture_output=True, text=True).stdout
     values = dict(line.removeprefix("export ").split("=", 1) for line in exports.splitlines() if "=" in line)
     return values[KAFKA_VARIABLE], values[DATABASE_VARIABLE]
@@ -275,8 +284,11 @@ def down() -> None:
     terminate(list(services.values()))
     state_file().unlink(missing_ok=True)
     say(f"services stopped: {', '.join(services) or 'none were running'}")
-    if not os.environ.get(KAFKA_VARIABLE):
+    if stack_started_marker().exists():
         subprocess.run(["devstack", "stop"], check=True)
+        stack_started_marker().unlink()
+    elif not os.environ.get(KAFKA_VARIABLE):
+        say("the local Kafka and PostgreSQL were running before `make up`: left running (`make stack-down`)")
 
 
 def status() -> None:
