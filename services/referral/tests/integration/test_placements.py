@@ -1,6 +1,7 @@
 """Placing people on a session is atomic: the capacity holds however many operators place at once."""
 
 import asyncio
+from datetime import datetime
 from uuid import UUID
 
 from referral_world import ReferralDatabase
@@ -8,6 +9,23 @@ from referral_world import ReferralDatabase
 from referral.domain.codes import OrganisationKind
 from referral.domain.workshop import Placement
 from referral.service.place_on_session import PlaceOnSession, place_on_session
+
+
+async def place(
+    db: ReferralDatabase, operator: UUID, referral_id: UUID, session_id: UUID, at: datetime | None = None
+) -> Placement:
+    async with db.unit_of_work() as uow:
+        placement = await place_on_session(
+            PlaceOnSession(
+                referral_id=referral_id,
+                session_id=session_id,
+                operator_organisation_id=operator,
+                at=at or db.later(),
+            ),
+            uow,
+        )
+        await uow.commit()
+    return placement
 
 
 async def test_fifty_concurrent_placements_on_twelve_seats_give_twelve_scheduled_and_thirty_eight_waiting(
@@ -21,18 +39,9 @@ async def test_fifty_concurrent_placements_on_twelve_seats_give_twelve_scheduled
     referral_ids = [await db.accepted(prescriber, operator, workshop) for _ in range(50)]
     at = db.later()
 
-    async def place(referral_id: UUID) -> Placement:
-        async with db.unit_of_work() as uow:
-            placement = await place_on_session(
-                PlaceOnSession(
-                    referral_id=referral_id, session_id=session, operator_organisation_id=operator, at=at
-                ),
-                uow,
-            )
-            await uow.commit()
-        return placement
-
-    placements = await asyncio.gather(*(place(referral_id) for referral_id in referral_ids))
+    placements = await asyncio.gather(
+        *(place(db, operator, referral_id, session, at) for referral_id in referral_ids)
+    )
 
     assert placements.count(Placement.PLACED) == 12
     assert placements.count(Placement.WAITLISTED) == 38
@@ -58,22 +67,10 @@ async def test_a_referral_seated_on_another_session_leaves_the_line_of_the_full_
     full, later_session = [await db.session(operator, workshop, capacity=1) for _ in range(2)]
     seated, waiting, behind = [await db.accepted(prescriber, operator, workshop) for _ in range(3)]
 
-    async def place(referral_id: UUID, session_id: UUID) -> Placement:
-        async with db.unit_of_work() as uow:
-            placement = await place_on_session(
-                PlaceOnSession(
-                    referral_id=referral_id,
-                    session_id=session_id,
-                    operator_organisation_id=operator,
-                    at=db.later(),
-                ),
-                uow,
-            )
-            await uow.commit()
-        return placement
-
-    first_answers = [await place(referral_id, full) for referral_id in (seated, waiting, behind)]
-    moved = await place(waiting, later_session)
+    first_answers = [
+        await place(db, operator, referral_id, full) for referral_id in (seated, waiting, behind)
+    ]
+    moved = await place(db, operator, waiting, later_session)
 
     assert first_answers == [Placement.PLACED, Placement.WAITLISTED, Placement.WAITLISTED]
     assert moved is Placement.PLACED

@@ -64,12 +64,7 @@ def subscribe(broker: KafkaBroker, consumer: EventConsumer, *, topics: Sequence[
         decoder=keep_raw_body,
         title=consumer.name,
     )
-
-    @subscriber
-    async def consume(message: KafkaMessage) -> None:
-        await consumer(message)
-
-    _commit_offsets_before_stopping(subscriber, consumer.offsets)
+    _hand_messages_to(consumer, subscriber)
 
 
 def subscribe_batches(
@@ -96,7 +91,10 @@ def subscribe_batches(
         decoder=keep_raw_body,
         title=consumer.name,
     )
+    _hand_messages_to(consumer, subscriber)
 
+
+def _hand_messages_to(consumer: EventConsumer | BatchEventConsumer, subscriber: LogicSubscriber[Any]) -> None:
     @subscriber
     async def consume(message: KafkaMessage) -> None:
         await consumer(message)
