@@ -33,6 +33,7 @@ from notification.entrypoints.email_dispatcher import EmailDispatcher
 from notification.entrypoints.idempotency_purge import purge_expired_idempotency_keys_forever
 from notification.entrypoints.webhook_dispatcher import WebhookDispatcher
 from notification.service.deliver_due_emails import EmailDispatch
+from notification.service.deliver_due_webhooks import WebhookDispatch
 from service_kit.broker import create_broker
 from service_kit.database import create_database_engine, create_session_factory
 from service_kit.dead_letters import DeadLetters
@@ -168,12 +169,17 @@ class NotificationService:
         await self.producer.start()
         await self.broker.start()
         self.channels = await self._resources.enter_async_context(open_delivery_channels(self.settings))
-        self.webhook_dispatcher = WebhookDispatcher(
+        webhooks = WebhookDispatch(
             PostgresWebhookDeliveries(self.session_factory),
             self.channels.webhooks,
+            RetrySchedule(),
+            lease=timedelta(seconds=self.settings.webhook_lease_seconds),
+        )
+        self.webhook_dispatcher = WebhookDispatcher(
+            webhooks,
             interval_seconds=self.settings.webhook_dispatch_interval_seconds,
             batch_size=self.settings.webhook_batch_size,
-            lease=timedelta(seconds=self.settings.webhook_lease_seconds),
+            per_endpoint=self.settings.webhook_concurrency_per_endpoint,
             on_attempt=self._count_webhook_attempt,
         )
         self._tasks.append(asyncio.create_task(self.webhook_dispatcher.run(), name="webhook-dispatcher"))

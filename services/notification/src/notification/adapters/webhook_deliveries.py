@@ -1,12 +1,12 @@
 """All SQL about webhook endpoints and deliveries. Each method is one short transaction of its own, so no
 transaction stays open while a partner takes its time to answer."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, Select, case, func, insert, select, update
+from sqlalchemy import ColumnElement, Row, Select, case, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -60,19 +60,32 @@ class PostgresWebhookDeliveries:
             )
             return inserted.first() is not None
 
-    async def claim_due(self, now: datetime, lease: timedelta, limit: int) -> list[WebhookDelivery]:
+    async def claim_due(
+        self,
+        now: datetime,
+        lease: timedelta,
+        limit: int,
+        *,
+        per_endpoint: int | None = None,
+        busy_endpoints: Collection[UUID] = (),
+    ) -> list[WebhookDelivery]:
         """Due deliveries of enabled endpoints, pushed `lease` into the future so that no other instance
         takes them meanwhile; if this one dies, they come due again when the lease ends."""
-        enabled = select(webhook_endpoints.c.id).where(webhook_endpoints.c.disabled_at.is_(None))
+        conditions = [
+            webhook_deliveries.c.endpoint_id.in_(
+                select(webhook_endpoints.c.id).where(webhook_endpoints.c.disabled_at.is_(None))
+            ),
+            *([webhook_deliveries.c.endpoint_id.not_in(busy_endpoints)] if busy_endpoints else []),
+        ]
         async with self._sessions.begin() as session:
-            ids = await lease_due(
-                session,
-                webhook_deliveries,
-                webhook_deliveries.c.endpoint_id.in_(enabled),
-                now=now,
-                lease=lease,
-                limit=limit,
-            )
+            if per_endpoint is None:
+                ids = await lease_due(
+                    session, webhook_deliveries, *conditions, now=now, lease=lease, limit=limit
+                )
+            else:
+                ids = await _lease_due_per_endpoint(
+                    session, conditions, now=now, lease=lease, limit=limit, per_endpoint=per_endpoint
+                )
             rows = await session.execute(_with_endpoint().where(webhook_deliveries.c.id.in_(ids)))
             return [_delivery_of(row) for row in rows]
 
@@ -107,6 +120,50 @@ class PostgresWebhookDeliveries:
                         .where(webhook_endpoints.c.disabled_at.is_(None))
                         .values(disabled_at=now, disabled_reason=delivery.last_outcome)
                     )
+
+
+# How many due rows to look at per slot, so that one endpoint's backlog at the head of the queue does not
+# leave the other endpoints' deliveries out of a turn.
+_CANDIDATES_PER_SLOT = 4
+
+
+async def _lease_due_per_endpoint(
+    session: AsyncSession,
+    conditions: Sequence[ColumnElement[bool]],
+    *,
+    now: datetime,
+    lease: timedelta,
+    limit: int,
+    per_endpoint: int,
+) -> list[UUID]:
+    deliveries = webhook_deliveries.c
+    candidates = (
+        select(deliveries.id, deliveries.endpoint_id, deliveries.next_attempt_at)
+        .where(
+            deliveries.status == DeliveryStatus.PENDING.value, deliveries.next_attempt_at <= now, *conditions
+        )
+        .order_by(deliveries.next_attempt_at)
+        .limit(limit * _CANDIDATES_PER_SLOT)
+        .with_for_update(skip_locked=True)
+        .subquery("candidates")
+    )
+    rank = func.row_number().over(
+        partition_by=candidates.c.endpoint_id, order_by=candidates.c.next_attempt_at
+    )
+    ranked = select(candidates.c.id, candidates.c.next_attempt_at, rank.label("rank")).subquery("ranked")
+    chosen = (
+        select(ranked.c.id)
+        .where(ranked.c.rank <= per_endpoint)
+        .order_by(ranked.c.next_attempt_at)
+        .limit(limit)
+    )
+    claimed = await session.execute(
+        update(webhook_deliveries)
+        .where(deliveries.id.in_(chosen))
+        .values(next_attempt_at=now + lease, updated_at=now)
+        .returning(deliveries.id)
+    )
+    return list(claimed.scalars())
 
 
 def _with_endpoint() -> Select[Any]:

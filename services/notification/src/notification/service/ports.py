@@ -50,8 +50,17 @@ class EmailDeliveries(Protocol):
 
 
 class WebhookDeliveries(Protocol):
-    async def claim_due(self, now: datetime, lease: timedelta, limit: int) -> list[WebhookDelivery]:
-        """Due deliveries of enabled endpoints, kept from other instances for `lease`."""
+    async def claim_due(
+        self,
+        now: datetime,
+        lease: timedelta,
+        limit: int,
+        *,
+        per_endpoint: int | None = None,
+        busy_endpoints: Collection[UUID] = (),
+    ) -> list[WebhookDelivery]:
+        """Due deliveries of enabled endpoints, kept from other instances for `lease`: at most `per_endpoint`
+        of each endpoint (oldest first), none of `busy_endpoints`."""
 
     async def save_attempts(
         self, deliveries: Sequence[WebhookDelivery], now: datetime, attempts: Sequence[AttemptRecord] = ()
