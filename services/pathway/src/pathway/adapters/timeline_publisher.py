@@ -128,3 +128,6 @@ class WithheldTimelinePublisher:
 
     async def alert_raised(self, alert: AlertRaised) -> None:
         pass
+
+    async def flush(self) -> None:
+        pass

@@ -4,7 +4,8 @@ that keeps up takes them in. A person's seq and the care team an event is checke
 that order across the two topics; Kafka keeps it only within a partition.
 
 Up to the end offsets given, the next record is always the earliest head among the partitions not yet
-at their end; past them (tailing) records are handed over as they come, earliest first in each fetch."""
+at their end; past them (tailing) records are handed over as they come, earliest first in each fetch.
+They come in batches of consecutive records, as many as are fetched already, to be assembled together."""
 
 import asyncio
 from collections import deque
@@ -45,30 +46,37 @@ class TimestampOrderedReplay:
         self.consumer.assign(self._partitions)
         await self.consumer.seek_to_beginning(*self._partitions)
 
-    async def records(self) -> AsyncIterator[Record]:
-        async for record in self._up_to_the_end_offsets():
-            yield record
+    async def batches(self, max_records: int) -> AsyncIterator[list[Record]]:
+        """Consecutive records in replay order, as many as are there without waiting (up to
+        `max_records`), until `stopping` is set."""
+        async for batch in self._up_to_the_end_offsets(max_records):
+            yield batch
         while not self.stopping.is_set():
-            for record in self._earliest_first(list(self._partitions)):
-                yield record
+            merged = self._earliest_first(list(self._partitions))
+            for start in range(0, len(merged), max_records):
+                yield merged[start : start + max_records]
             await self._fetch(self._partitions)
 
     async def stop(self) -> None:
         await self.consumer.stop()
 
-    async def _up_to_the_end_offsets(self) -> AsyncIterator[Record]:
+    async def _up_to_the_end_offsets(self, max_records: int) -> AsyncIterator[list[Record]]:
+        batch: list[Record] = []
         while not self.stopping.is_set():
             unfinished = [tp for tp in self._partitions if not await self._at_end(tp)]
+            empty = [tp for tp in unfinished if not self._buffers[tp]]
+            if batch and (len(batch) == max_records or empty or not unfinished):
+                yield batch
+                batch = []
             if not unfinished:
                 return
-            empty = [tp for tp in unfinished if not self._buffers[tp]]
             if empty:
                 await self._fetch(empty)
                 continue
             earliest = min(
                 unfinished, key=lambda tp: (self._buffers[tp][0].timestamp, tp.topic, tp.partition)
             )
-            yield self._buffers[earliest].popleft()
+            batch.append(self._buffers[earliest].popleft())
 
     async def _at_end(self, tp: TopicPartition) -> bool:
         buffered = self._buffers[tp]

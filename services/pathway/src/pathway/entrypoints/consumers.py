@@ -52,12 +52,19 @@ def when_event_received_assemble_the_pathway(
     return handle
 
 
-def when_events_received_assemble_the_pathways(region: str, topics: RegionTopics) -> BatchHandler:
+def when_events_received_assemble_the_pathways(
+    region: str, topics: RegionTopics, *, publishing: bool = True
+) -> BatchHandler:
     """The events of one fetch assembled together; a refusal sends the fetch through
-    `when_event_received_assemble_the_pathway` one event at a time, where it is dead-lettered alone."""
+    `when_event_received_assemble_the_pathway` one event at a time, where it is dead-lettered alone.
+    `publishing=False` for a rebuild."""
 
     async def handle(events: Sequence[ConsumedEvent], session: AsyncSession) -> None:
-        publisher = BatchedTimelinePublisher(session, region=region, topic=topics.pathway_timeline)
+        publisher = (
+            BatchedTimelinePublisher(session, region=region, topic=topics.pathway_timeline)
+            if publishing
+            else WithheldTimelinePublisher()
+        )
         await assemble_events(
             [(recorded(item.event), _channel_of(item.topic, topics)) for item in events],
             SqlPathwayBatches(session),

@@ -21,8 +21,9 @@ from pathway.adapters.projection_generations import (
 )
 from pathway.adapters.timestamp_ordered_replay import TimestampOrderedReplay
 from pathway.config import PathwaySettings
-from pathway.entrypoints.rebuild_consumer import RebuildingAssembler, ReplayedMessage
+from pathway.entrypoints.rebuild_consumer import ReplayedBatch, rebuilding_assembler
 from pathway.service.rebuild_progress import Partition, RebuildProgress
+from service_kit.batch_consumer import BatchEventConsumer
 from service_kit.database import create_database_engine, create_session_factory
 
 COMMAND = "rebuild"
@@ -88,13 +89,20 @@ async def rebuild(
         settings.kafka_bootstrap_servers, group=group, beginning=beginning, end=end
     )
     engine = projection_engine(settings.database_url, ProjectionSchema(rebuilt))
-    assembler = RebuildingAssembler(settings, rebuilt.number, create_session_factory(engine))
+    assembler, dead_letters = rebuilding_assembler(settings, rebuilt.number, create_session_factory(engine))
     started = time.monotonic()
     progress.report(started)
     await replay.start()
     reporter = asyncio.create_task(_report_every(report_every_seconds, progress, rebuilt, out))
     try:
-        await _replay_until_caught_up(replay, assembler, progress)
+        if not progress.caught_up():
+            await _replay(
+                replay,
+                assembler,
+                progress,
+                batch_size=settings.assembler_batch_size,
+                until=progress.caught_up,
+            )
         reporter.cancel()
         _say(out, progress.report(time.monotonic()).line(rebuilt.number))
         elapsed = time.monotonic() - started
@@ -102,12 +110,12 @@ async def rebuild(
             out,
             f"generation {rebuilt.number} caught up with the end offsets taken at the start: "
             f"{progress.events:,} events in {elapsed:.1f} s ({progress.events / max(elapsed, 1e-9):,.0f} "
-            f"events/s), {assembler.dead_letters.withheld:,} refused again",
+            f"events/s), {dead_letters.withheld:,} refused again",
         )
         if keep_tailing and not switch:
             _stop_on_signals(replay.stopping)
             reporter = asyncio.create_task(_report_every(report_every_seconds, progress, rebuilt, out))
-            await _replay(replay, assembler, progress)
+            await _replay(replay, assembler, progress, batch_size=settings.assembler_batch_size)
     finally:
         reporter.cancel()
         await assembler.offsets.close()
@@ -124,23 +132,18 @@ async def rebuild(
     return rebuilt
 
 
-async def _replay_until_caught_up(
-    replay: TimestampOrderedReplay, assembler: RebuildingAssembler, progress: RebuildProgress
-) -> None:
-    if not progress.caught_up():
-        await _replay(replay, assembler, progress, until=progress.caught_up)
-
-
 async def _replay(
     replay: TimestampOrderedReplay,
-    assembler: RebuildingAssembler,
+    assembler: BatchEventConsumer,
     progress: RebuildProgress,
     *,
+    batch_size: int,
     until: Callable[[], bool] = lambda: False,
 ) -> None:
-    async for record in replay.records():
-        await assembler(ReplayedMessage(record, replay.consumer))
-        progress.finished((record.topic, record.partition), record.offset)
+    async for batch in replay.batches(batch_size):
+        await assembler(ReplayedBatch(tuple(batch), replay.consumer))
+        for record in batch:
+            progress.finished((record.topic, record.partition), record.offset)
         if until():
             return
 

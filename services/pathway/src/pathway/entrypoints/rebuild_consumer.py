@@ -8,8 +8,12 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from pathway.config import PathwaySettings
-from pathway.entrypoints.consumers import when_event_received_assemble_the_pathway
+from pathway.entrypoints.consumers import (
+    when_event_received_assemble_the_pathway,
+    when_events_received_assemble_the_pathways,
+)
 from pathway.entrypoints.topic_aware_consumer import TopicAwareEventConsumer
+from service_kit.batch_consumer import BatchEventConsumer
 from service_kit.dead_letters import DeadLetters, FailedMessage
 from service_kit.metrics import ServiceMetrics
 
@@ -32,31 +36,35 @@ class WithheldDeadLetters(DeadLetters):
         )
 
 
-class RebuildingAssembler(TopicAwareEventConsumer):
-    def __init__(
-        self,
-        settings: PathwaySettings,
-        generation: int,
-        session_factory: async_sessionmaker[AsyncSession],
-    ) -> None:
-        metrics = ServiceMetrics()
-        self.dead_letters = WithheldDeadLetters(metrics)
-        super().__init__(
-            name=settings.assembler_group_of(generation),
-            handler=when_event_received_assemble_the_pathway(
-                settings.region, settings.topics, publishing=False
-            ),
-            session_factory=session_factory,
-            dead_letters=self.dead_letters,
-            metrics=metrics,
-            offset_commits=settings.offset_commits,
-        )
+def rebuilding_assembler(
+    settings: PathwaySettings, generation: int, session_factory: async_sessionmaker[AsyncSession]
+) -> tuple[BatchEventConsumer, WithheldDeadLetters]:
+    """The assembler of `generation` as the live one is built, batches and all, minus publishing."""
+    metrics = ServiceMetrics()
+    dead_letters = WithheldDeadLetters(metrics)
+    one_at_a_time = TopicAwareEventConsumer(
+        name=settings.assembler_group_of(generation),
+        handler=when_event_received_assemble_the_pathway(settings.region, settings.topics, publishing=False),
+        session_factory=session_factory,
+        dead_letters=dead_letters,
+        metrics=metrics,
+        offset_commits=settings.offset_commits,
+    )
+    together = BatchEventConsumer(
+        one_at_a_time=one_at_a_time,
+        handler=when_events_received_assemble_the_pathways(
+            settings.region, settings.topics, publishing=False
+        ),
+        session_factory=session_factory,
+        metrics=metrics,
+    )
+    return together, dead_letters
 
 
 @dataclass(frozen=True)
-class ReplayedMessage:
-    """A replayed record as the kit's consumer takes it, with the Kafka consumer its offset is committed
-    through (in the rebuild's consumer group, for the serving instances to take over from)."""
+class ReplayedBatch:
+    """Replayed records as the kit's batch consumer takes them, with the Kafka consumer their offsets are
+    committed through (in the rebuild's consumer group, for the serving instances to take over from)."""
 
     raw_message: Any
     consumer: Any
