@@ -91,7 +91,10 @@ async def test_reads_keep_answering_and_every_event_lands_once_in_the_new_genera
     assert switched.stdout.splitlines()[-1].startswith("generation 2 is live")
     new_group = f"{world.assembler_group}.generation-2"
     applied_in_new_group = f'events_consumed_total{{consumer="{new_group}",outcome="applied"}}'
-    await eventually(serving.metrics, lambda found: metric_value(found, applied_in_new_group) > 0)
+    moved = await eventually(
+        serving.metrics, lambda found: metric_value(found, applied_in_new_group) > 0, timeout_seconds=90
+    )
+    assert metric_value(moved, applied_in_new_group) > 0, "the running service assembles in generation 2"
     traffic.stopping.set()
     await running[0]
     marker = events.referral_accepted(2)
@@ -100,6 +103,7 @@ async def test_reads_keep_answering_and_every_event_lands_once_in_the_new_genera
     on_generation_two = await eventually(
         lambda: world.rows("SELECT event_id FROM projection_2.timeline_entries"),
         lambda found: len(found) >= len(sent_ids),
+        timeout_seconds=90,
     )
     reads.stopping.set()
     await running[1]
