@@ -143,6 +143,23 @@ async def test_when_each_generation_did_its_work_does_not_change_the_hash(
     assert await projection_hash(live) == await projection_hash(rebuilt)
 
 
+async def test_what_only_time_raises_does_not_change_the_hash_since_no_replay_can_know_it(
+    same_events_in_both: list[AsyncEngine],
+) -> None:
+    live, rebuilt = same_events_in_both
+    async with live.begin() as connection:
+        await connection.execute(
+            text(
+                "INSERT INTO raised_alerts (person_id, alert_id, kind)"
+                " SELECT person_id, gen_random_uuid(), kind FROM pathways,"
+                " (VALUES ('no_recent_activity'), ('referral_unanswered')) AS time(kind)"
+            )
+        )
+        await connection.execute(text("UPDATE pathways SET next_alert_due_at = now() + interval '30 days'"))
+
+    assert await projection_hash(live) == await projection_hash(rebuilt)
+
+
 async def _count(engine: AsyncEngine, query: str) -> int:
     async with engine.connect() as connection:
         return int((await connection.execute(text(query))).scalar_one())
