@@ -2,6 +2,7 @@
 dispatcher); `notification migrate` brings its database to the latest schema;
 `notification issue-key` / `notification revoke-key` manage partners' API keys;
 `notification add-webhook` registers an organisation's webhook endpoint from the command line;
+`notification endpoint-health` and `notification redeliver` are for the region's operators;
 `notification openapi` prints the OpenAPI document of the HTTP API."""
 
 import json
@@ -10,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 from notification.app import create_app
 from notification.config import SERVICE_NAME, NotificationSettings
-from notification.entrypoints import key_commands, webhook_commands
+from notification.entrypoints import key_commands, operator_commands, webhook_commands
 from service_kit.service_cli import run_service_cli
 
 MIGRATIONS = "notification:migrations"
@@ -20,6 +21,8 @@ _COMMANDS: dict[str, Callable[[Sequence[str]], None]] = {
     webhook_commands.ADD_WEBHOOK: webhook_commands.run_add_webhook,
     key_commands.ISSUE_KEY: key_commands.run_issue_key,
     key_commands.REVOKE_KEY: key_commands.run_revoke_key,
+    operator_commands.ENDPOINT_HEALTH: operator_commands.run_endpoint_health,
+    operator_commands.REDELIVER: operator_commands.run_redeliver,
 }
 
 

@@ -11,6 +11,7 @@ from notification.domain.delivery_decision import AttemptOutcome
 from notification.domain.email_delivery import EmailDelivery, EmailOutcome
 from notification.domain.messages import Message
 from notification.domain.owed_deliveries import DeliveryTarget, OwedDelivery
+from notification.domain.redelivery import RedeliverySelection
 from notification.domain.routing import CareTeamMember, ReferralParties
 from notification.domain.subscriptions import OptOut
 from notification.domain.timeline_events import ProjectionChange
@@ -105,3 +106,15 @@ class RoutingStore(Protocol):
 
     async def owe(self, deliveries: Sequence[OwedDelivery], message: WebhookMessage, now: datetime) -> int:
         """Records each delivery unless its key is already recorded; how many were new."""
+
+
+class Redeliveries(Protocol):
+    async def webhook_deliveries_of(self, selection: RedeliverySelection) -> dict[UUID, UUID]: ...
+
+    async def email_deliveries_of(self, delivery_ids: tuple[UUID, ...]) -> list[UUID]: ...
+
+    async def disabled_among(self, endpoint_ids: set[UUID]) -> list[UUID]: ...
+
+    async def enable(self, endpoint_ids: set[UUID]) -> None: ...
+
+    async def make_due(self, webhook_ids: list[UUID], email_ids: list[UUID], now: datetime) -> None: ...

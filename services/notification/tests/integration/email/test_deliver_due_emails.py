@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from event_contracts.envelope import CloudEvent
 from notification.adapters.email_deliveries import PostgresEmailDeliveries
+from notification.adapters.redeliveries import SqlRedeliveries
 from notification.adapters.routing_store import SqlRoutingStore
 from notification.adapters.smtp_mailer import SmtpMailer, SmtpServer
 from notification.adapters.tables import delivery_attempts, email_recipients
@@ -30,9 +31,11 @@ from notification.domain.delivery_attempts import AttemptRecord
 from notification.domain.email_delivery import EmailDeliveryStatus
 from notification.domain.owed_deliveries import Channel, DeliveryTarget, owed_for
 from notification.domain.plain_language import plain_language_issues
+from notification.domain.redelivery import RedeliverySelection
 from notification.domain.retry_schedule import RetrySchedule
 from notification.entrypoints.cli import MIGRATIONS
 from notification.service.deliver_due_emails import EmailDispatch, deliver_due_emails
+from notification.service.redeliver import redeliver
 from service_kit.database import create_session_factory
 from service_kit.migrations import upgrade_to_head
 
@@ -237,3 +240,22 @@ async def test_instances_running_at_the_same_time_never_send_an_e_mail_twice(wor
     assert len(message_ids) == len(set(message_ids)) == 30
     async with world.engine.connect() as connection:
         assert await connection.scalar(text("SELECT count(*) FROM delivery_attempts")) == 30
+
+
+async def test_an_e_mail_given_up_is_sent_again_when_an_operator_asks_under_the_same_message_id(
+    world: EmailWorld,
+) -> None:
+    mailbox = await world.recipient()
+    [key] = await world.owe(PersonTimeline().stage_changed(), mailbox)
+    world.smtp.catcher.replies.append("550 5.1.1 mailbox full for good")
+    await world.run_at(T0)
+
+    async with create_session_factory(world.engine)() as session, session.begin():
+        done = await redeliver(RedeliverySelection(delivery_ids=(key,)), SqlRedeliveries(session), now=T0)
+    [attempt] = await world.run_at(T0)
+
+    assert done.emails == (key,)
+    assert (attempt.result, attempt.number) == ("delivered", 1)
+    [mail] = world.smtp.catcher.mails
+    assert mail.message["Message-ID"] == f"<{key}@premiere-marche.fr>"
+    assert [row["result"] for row in await world.attempts_of(key)] == ["given_up", "delivered"]
