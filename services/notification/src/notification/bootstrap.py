@@ -18,6 +18,7 @@ from notification.adapters.address_guard import AddressGuard
 from notification.adapters.email_deliveries import PostgresEmailDeliveries
 from notification.adapters.email_notices import notice_of
 from notification.adapters.http_sms_provider import HttpSmsProvider
+from notification.adapters.owed_signal import listen_for_owed_forever
 from notification.adapters.referral_contacts import ReferralContactClient
 from notification.adapters.smtp_mailer import SmtpMailer, SmtpServer
 from notification.adapters.webhook_deliveries import PostgresWebhookDeliveries
@@ -187,10 +188,17 @@ class NotificationService:
             self.settings, self.session_factory, self.channels.mailer, self._count_email_attempt
         )
         self._tasks.append(asyncio.create_task(self.email_dispatcher.run(), name="email-dispatcher"))
+        listening = listen_for_owed_forever(self.settings.database_url, self._wake_dispatchers)
+        self._tasks.append(asyncio.create_task(listening, name="owed-deliveries-listener"))
         purge = purge_expired_idempotency_keys_forever(
             self.session_factory, interval_seconds=self.settings.idempotency_purge_interval_seconds
         )
         self._tasks.append(asyncio.create_task(purge, name="idempotency-purge"))
+
+    def _wake_dispatchers(self) -> None:
+        for dispatcher in (self.webhook_dispatcher, self.email_dispatcher):
+            if dispatcher is not None:
+                dispatcher.wake()
 
     async def stop(self) -> None:
         await self.broker.stop()

@@ -2,6 +2,7 @@
 default rules name, on each channel they subscribed with, once, however often the event arrives."""
 
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
@@ -9,6 +10,7 @@ from typing import Any, TypeVar
 import pytest
 from notification_api import NotificationApi, Organisation
 from notification_local_servers import LocalHttpServer, local_http_server
+from notification_local_smtp import local_smtp_server
 from notification_timeline import PersonTimeline, isolated_region
 from standardwebhooks import Webhook
 
@@ -76,22 +78,32 @@ class RunningNotification:
         return {organisation: sorted(owed) for organisation, owed in rows.items()}
 
 
+@asynccontextmanager
+async def running_service(
+    database_url: str, bootstrap_servers: str, new_topic: Any, **settings: Any
+) -> AsyncIterator[RunningNotification]:
+    topic = await new_topic("pathway-timeline", with_dead_letter=True)
+    api = await NotificationApi.over_fresh_database(
+        database_url,
+        timeline_topic=topic,
+        region=isolated_region(),
+        kafka_bootstrap_servers=bootstrap_servers,
+        webhook_allowed_networks=("127.0.0.0/8",),
+        **settings,
+    )
+    async with local_http_server() as receiver, api.app.router.lifespan_context(api.app):
+        yield RunningNotification(api, topic, receiver, bootstrap_servers)
+    await api.close()
+
+
 @pytest.fixture
 async def running(
     fresh_database: str, kafka_bootstrap_servers: str, new_topic: Any
 ) -> AsyncIterator[RunningNotification]:
-    topic = await new_topic("pathway-timeline", with_dead_letter=True)
-    api = await NotificationApi.over_fresh_database(
-        fresh_database,
-        timeline_topic=topic,
-        region=isolated_region(),
-        kafka_bootstrap_servers=kafka_bootstrap_servers,
-        webhook_allowed_networks=("127.0.0.0/8",),
-        webhook_dispatch_interval_seconds=0.05,
-    )
-    async with local_http_server() as receiver, api.app.router.lifespan_context(api.app):
-        yield RunningNotification(api, topic, receiver, kafka_bootstrap_servers)
-    await api.close()
+    async with running_service(
+        fresh_database, kafka_bootstrap_servers, new_topic, webhook_dispatch_interval_seconds=0.05
+    ) as service:
+        yield service
 
 
 async def test_each_event_is_owed_to_exactly_the_organisations_the_rules_name_once(
@@ -204,6 +216,34 @@ async def test_a_record_that_is_not_a_timeline_event_is_set_aside_and_routing_go
     assert dict(dead_letter.headers)[dead_letters.REASON].startswith(b"not_a_timeline_event")
     assert running.consumed("dead_lettered") == 1
     assert await running.owed() == {str(prescriber.organisation_id): [f"webhook {STAGES}"]}
+
+
+async def test_deliveries_just_owed_wake_the_dispatchers_without_waiting_for_their_interval(
+    fresh_database: str, kafka_bootstrap_servers: str, new_topic: Any
+) -> None:
+    an_hour = 3600.0
+    with local_smtp_server() as smtp:
+        async with running_service(
+            fresh_database,
+            kafka_bootstrap_servers,
+            new_topic,
+            webhook_dispatch_interval_seconds=an_hour,
+            email_dispatch_interval_seconds=an_hour,
+            smtp_port=smtp.port,
+        ) as running:
+            prescriber, operator = await running.api.organisation(), await running.api.organisation()
+            person = PersonTimeline(prescriber=prescriber.organisation_id, operator=operator.organisation_id)
+            await running.subscribe_webhook(prescriber, STAGES)
+            mailbox = {"address": "suivi@prescripteur.example", "event_types": [STAGES]}
+            assert (await prescriber.call("POST", "/email-recipients", mailbox)).status == 201
+
+            await running.publish([person.prescriber_joined(), person.stage_changed()])
+            webhooks = await eventually(lambda: _value(list(running.receiver.requests)), bool)
+            mails = await eventually(lambda: _value(list(smtp.catcher.mails)), bool)
+
+    assert len(webhooks) == 1, "delivered within the hour only because the routing commit woke the dispatcher"
+    assert len(mails) == 1
+    assert mails[0].message["Subject"] == "Le parcours d'une personne change d'étape"
 
 
 async def _value(value: T) -> T:

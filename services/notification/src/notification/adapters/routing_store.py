@@ -10,6 +10,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from notification.adapters.owed_signal import signal_owed
 from notification.adapters.tables import (
     care_team_members,
     email_deliveries,
@@ -129,4 +130,6 @@ class SqlRoutingStore:
                 .returning(table.c.id)
             )
             new += inserted.first() is not None
+        if new:
+            await signal_owed(self._session)
         return new

@@ -2,6 +2,7 @@
 otherwise after an interval."""
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
 
 import structlog
@@ -10,10 +11,17 @@ _log = structlog.get_logger(__name__)
 
 
 async def dispatch_forever(
-    deliver_once: Callable[[], Awaitable[int]], *, interval_seconds: float, batch_size: int, channel: str
+    deliver_once: Callable[[], Awaitable[int]],
+    *,
+    interval_seconds: float,
+    batch_size: int,
+    channel: str,
+    woken: asyncio.Event | None = None,
 ) -> None:
-    # One interval first, so that starting up (and the first readiness probe) never waits on a batch.
-    await asyncio.sleep(interval_seconds)
+    """`woken`, when set, ends the wait before the next batch early."""
+    woken = woken or asyncio.Event()
+    # One interval (or a wake-up) first, so that starting up never waits on a batch.
+    await _wait_for_a_turn(woken, interval_seconds)
     while True:
         try:
             attempted = await deliver_once()
@@ -23,4 +31,10 @@ async def dispatch_forever(
         else:
             if attempted == batch_size:
                 continue
-        await asyncio.sleep(interval_seconds)
+        await _wait_for_a_turn(woken, interval_seconds)
+
+
+async def _wait_for_a_turn(woken: asyncio.Event, interval_seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(woken.wait(), interval_seconds)
+    woken.clear()

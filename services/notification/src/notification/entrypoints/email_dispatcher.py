@@ -1,6 +1,7 @@
 """Every interval, sends the e-mails owed to organisations' mailboxes that have come due; runs in every
 instance."""
 
+import asyncio
 from collections.abc import Callable
 from datetime import datetime
 from random import Random
@@ -29,6 +30,11 @@ class EmailDispatcher:
         self._clock = clock
         self._on_attempt = on_attempt
         self._rng = Random()  # noqa: S311 - jitter, not cryptography
+        self._woken = asyncio.Event()
+
+    def wake(self) -> None:
+        """Send the next batch now: e-mails were just owed."""
+        self._woken.set()
 
     async def deliver_once(self) -> int:
         """Attempt one batch of due e-mails; the number attempted."""
@@ -53,4 +59,5 @@ class EmailDispatcher:
             interval_seconds=self._interval_seconds,
             batch_size=self._dispatch.batch_size,
             channel="email",
+            woken=self._woken,
         )

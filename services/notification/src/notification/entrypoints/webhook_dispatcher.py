@@ -3,7 +3,8 @@
 Attempts run as tasks of their own, each recorded as soon as it ends. Every turn claims what is due for
 the free slots, at most `per_endpoint` per endpoint and nothing for an endpoint whose slots are all taken:
 a partner that hangs holds its own slots until the timeout cuts them, while the others' deliveries keep
-being claimed and sent. A turn comes every interval, and as soon as an attempt ends."""
+being claimed and sent. A turn comes every interval, as soon as an attempt ends, and when woken (deliveries
+were just owed)."""
 
 import asyncio
 import contextlib
@@ -44,7 +45,7 @@ class WebhookDispatcher:
         self._on_attempt = on_attempt
         self._rng = Random()  # noqa: S311 - jitter, not cryptography
         self._in_flight: dict[asyncio.Task[None], UUID] = {}
-        self._slot_freed = asyncio.Event()
+        self._woken = asyncio.Event()
 
     async def start_due(self) -> int:
         """Claim what is due for the free slots and start attempting it; the number started."""
@@ -70,11 +71,10 @@ class WebhookDispatcher:
         return started
 
     async def run(self) -> None:
-        # One interval first, so that starting up (and the first readiness probe) never waits on a turn.
-        await asyncio.sleep(self._interval_seconds)
+        # One interval (or a wake-up) first, so that starting up never waits on a turn.
+        await self._wait_for_a_turn()
         try:
             while True:
-                self._slot_freed.clear()
                 try:
                     await self.start_due()
                 except Exception:
@@ -82,8 +82,7 @@ class WebhookDispatcher:
                     _log.exception("webhook dispatch failed; retrying at the next interval")
                     await asyncio.sleep(self._interval_seconds)
                     continue
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._slot_freed.wait(), self._interval_seconds)
+                await self._wait_for_a_turn()
         finally:
             # Cancelled attempts are not recorded: their lease ends and they come due again.
             in_flight = list(self._in_flight)
@@ -91,9 +90,18 @@ class WebhookDispatcher:
                 task.cancel()
             await asyncio.gather(*in_flight, return_exceptions=True)
 
+    async def _wait_for_a_turn(self) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._woken.wait(), self._interval_seconds)
+        self._woken.clear()
+
+    def wake(self) -> None:
+        """Take a turn now: something may have come due (deliveries just owed, a slot freed)."""
+        self._woken.set()
+
     def _finished(self, task: "asyncio.Task[None]") -> None:
         self._in_flight.pop(task, None)
-        self._slot_freed.set()
+        self.wake()
 
     async def _attempt(self, delivery: WebhookDelivery, now: datetime) -> None:
         try:
