@@ -4,6 +4,7 @@ from fastapi import FastAPI
 
 from referral.bootstrap import ReferralService, bootstrap
 from referral.config import ReferralSettings
+from referral.entrypoints.http.care_team_routes import care_team_routes
 from referral.entrypoints.http.context import Clock, HttpContext, utc_now
 from referral.entrypoints.http.operator_routes import operator_routes
 from referral.entrypoints.http.person_routes import person_routes
@@ -43,6 +44,7 @@ def build_app(service: ReferralService, *, clock: Clock = utc_now) -> FastAPI:
         prescriber_routes(context),
         workshop_routes(context),
         person_routes(context),
+        care_team_routes(context),
     ):
         app.include_router(router)
     install_problem_handlers(app, DOMAIN_PROBLEMS)

@@ -135,6 +135,17 @@ async def read_person_a(world: World) -> Answer:
     return await world.api.call("GET", f"/persons/{world.person_a}", world.prescriber_b)
 
 
+async def read_care_team_of_a(world: World) -> Answer:
+    return await world.api.call("GET", f"/persons/{world.person_a}/care-team", world.prescriber_b)
+
+
+async def add_b_to_care_team_of_a(world: World) -> Answer:
+    body = {"organisation_id": str(world.operator_b.organisation_id)}
+    return await world.api.call(
+        "POST", f"/persons/{world.person_a}/care-team", world.prescriber_b, json_body=body
+    )
+
+
 async def read_contact_with_an_organisation_key(world: World) -> Answer:
     path = f"/internal/persons/{world.person_a}/contact"
     return await world.api.call("GET", path, world.prescriber_a, query="purpose=test")
@@ -206,6 +217,8 @@ CASES: dict[tuple[str, str], tuple[Attempt, Callable[[Answer, World], None]]] = 
     ("POST", "/workshops/{workshop_id}/sessions"): (add_session_to_workshop_a, not_found),
     ("GET", "/workshops/{workshop_id}/sessions"): (read_sessions_of_workshop_a, not_found),
     ("GET", "/persons/{person_id}"): (read_person_a, not_found),
+    ("GET", "/persons/{person_id}/care-team"): (read_care_team_of_a, not_found),
+    ("POST", "/persons/{person_id}/care-team"): (add_b_to_care_team_of_a, not_found),
     ("GET", "/internal/persons/{person_id}/contact"): (
         read_contact_with_an_organisation_key,
         unauthenticated,

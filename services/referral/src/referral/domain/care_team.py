@@ -10,6 +10,7 @@ from referral.domain.errors import (
     MembershipEndsBeforeItStarts,
     MembershipsWouldOverlap,
     NotInCareTeam,
+    NotTheReferent,
 )
 from referral.domain.events import CareTeamMemberAdded, CareTeamMemberRemoved, DomainEvent
 from referral.domain.time_zone import require_time_zone
@@ -44,6 +45,24 @@ class CareTeam:
 
     def is_followed_by(self, organisation_id: UUID) -> bool:
         return self._active_membership_of(organisation_id) is not None
+
+    def is_referent(self, organisation_id: UUID) -> bool:
+        """The referent is the organisation that referred the person, for as long as it follows them."""
+        membership = self._active_membership_of(organisation_id)
+        return membership is not None and membership.join_reason is CareTeamJoinReason.REFERRED_THE_PERSON
+
+    def add_by_referent(
+        self, *, referent_id: UUID, organisation_id: UUID, organisation_kind: OrganisationKind, at: datetime
+    ) -> CareTeamMembership:
+        """The referent brings another organisation in: a support partner, a training provider…"""
+        if not self.is_referent(referent_id):
+            raise NotTheReferent(self.person_id, referent_id)
+        return self.add(
+            organisation_id=organisation_id,
+            organisation_kind=organisation_kind,
+            reason=CareTeamJoinReason.ADDED_BY_REFERENT,
+            at=at,
+        )
 
     def add(
         self,

@@ -201,3 +201,13 @@ class AttendanceNotExpected(StateConflictError):
         self.referral_id = referral_id
         self.status = status
         super().__init__(f"referral {referral_id} is {status}: no attendance can be recorded for it")
+
+
+class NotTheReferent(NotPermittedError):
+    def __init__(self, person_id: UUID, organisation_id: UUID) -> None:
+        self.person_id = person_id
+        self.organisation_id = organisation_id
+        super().__init__(
+            f"organisation {organisation_id} is not the referent of person {person_id}: only the organisation"
+            " that referred the person adds others to their care team"
+        )

@@ -12,6 +12,7 @@ from referral.domain.errors import (
     MembershipEndsBeforeItStarts,
     MembershipsWouldOverlap,
     NotInCareTeam,
+    NotTheReferent,
 )
 
 NOW = datetime(2026, 9, 1, 9, 0, tzinfo=UTC)
@@ -146,3 +147,29 @@ def test_pulling_events_hands_them_over_once() -> None:
 
     assert len(team.pull_events()) == 1
     assert team.pull_events() == []
+
+
+def test_the_referent_is_the_organisation_that_referred_the_person_while_it_follows_them() -> None:
+    team = team_with_its_prescriber()
+    team.add_by_referent(
+        referent_id=PRESCRIBER,
+        organisation_id=MOBILITY_PARTNER,
+        organisation_kind=OrganisationKind.SUPPORT_PARTNER,
+        at=NOW,
+    )
+    team.pull_events()
+    partner_joined = copy.deepcopy(team.memberships)
+
+    with pytest.raises(NotTheReferent):
+        team.add_by_referent(
+            referent_id=MOBILITY_PARTNER,
+            organisation_id=OPERATOR,
+            organisation_kind=OrganisationKind.OPERATOR,
+            at=NOW,
+        )
+    assert team.memberships == partner_joined
+    assert team.pull_events() == []
+    assert partner_joined[-1].join_reason is CareTeamJoinReason.ADDED_BY_REFERENT
+
+    team.end(organisation_id=PRESCRIBER, reason=CareTeamLeaveReason.PATHWAY_ENDED, at=NOW)
+    assert not team.is_referent(PRESCRIBER)
