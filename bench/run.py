@@ -23,6 +23,7 @@ from typing import Any
 
 import kit_messaging as kit
 import measurements
+import notification_delivery
 import pathway_assembler
 import raw_limits as raw
 import referral_api
@@ -159,6 +160,18 @@ async def run_everything(endpoints: Endpoints, sizes: Sizes, *, wait_quiet_secon
         measured += await timeline_query.measure_timeline_query(
             timeline_database_url, total_rows=sizes.timeline_rows, reads=sizes.timeline_reads
         )
+    # --- issue #5: notification delivery (bench/notification_delivery.py), sized from the pathway sizes ---
+    print("  notification delivery (notification serve as a process) …", flush=True)
+    async with scratch_database(endpoints.admin_url) as notification_database_url:
+        measured += await notification_delivery.measure_notification_delivery(
+            bootstrap,
+            notification_database_url,
+            persons=max(50, sizes.pathway_persons // 2),
+            stage_changes_per_person=4,
+            latency_count=max(40, sizes.pathway_latency // 4),
+            latency_rate=20.0,
+        )
+    # --- end of issue #5 ---
     await delete_topics(bootstrap, CREATED_TOPICS)
     return {
         "foreign_cpu_cores_before": foreign_before,
