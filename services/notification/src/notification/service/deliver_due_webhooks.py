@@ -5,11 +5,13 @@ import asyncio
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 from random import Random
 from uuid import UUID
 
 from notification.domain.retry_schedule import RetrySchedule
 from notification.domain.webhook_delivery import WebhookDelivery
+from notification.service.attempt_recorder import GroupedAttemptRecorder
 from notification.service.deliver_webhook import measure_webhook_attempt
 from notification.service.ports import WebhookDeliveries, WebhookTransport
 
@@ -20,6 +22,11 @@ class WebhookDispatch:
     transport: WebhookTransport
     schedule: RetrySchedule
     lease: timedelta
+
+    @cached_property
+    def recorder(self) -> GroupedAttemptRecorder:
+        """One per dispatch, so that attempts ending together share a transaction."""
+        return GroupedAttemptRecorder(self.deliveries)
 
 
 async def claim_due_webhooks(
@@ -51,7 +58,7 @@ async def attempt_and_record(
     attempt = delivery.record(
         measured.decision, now, status_code=measured.status_code, latency=measured.latency
     )
-    await dispatch.deliveries.save_attempts([delivery], now, [attempt])
+    await dispatch.recorder.record(delivery, attempt, now)
     return delivery
 
 

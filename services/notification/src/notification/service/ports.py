@@ -50,7 +50,15 @@ class EmailDeliveries(Protocol):
         """Store the delivery's state after its attempt, with the attempt, in one transaction."""
 
 
-class WebhookDeliveries(Protocol):
+class WebhookAttemptStore(Protocol):
+    async def save_attempts(
+        self, deliveries: Sequence[WebhookDelivery], now: datetime, attempts: Sequence[AttemptRecord] = ()
+    ) -> None:
+        """Store each delivery's state after its attempt with the attempts, and disable endpoints that
+        asked for it, in one transaction."""
+
+
+class WebhookDeliveries(WebhookAttemptStore, Protocol):
     async def claim_due(
         self,
         now: datetime,
@@ -62,12 +70,6 @@ class WebhookDeliveries(Protocol):
     ) -> list[WebhookDelivery]:
         """Due deliveries of enabled endpoints, kept from other instances for `lease`: at most `per_endpoint`
         of each endpoint (oldest first), none of `busy_endpoints`."""
-
-    async def save_attempts(
-        self, deliveries: Sequence[WebhookDelivery], now: datetime, attempts: Sequence[AttemptRecord] = ()
-    ) -> None:
-        """Store each delivery's state after its attempt with the attempts, and disable endpoints that
-        asked for it, in one transaction."""
 
 
 class WebhookEndpoints(Protocol):
