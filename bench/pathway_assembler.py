@@ -533,7 +533,7 @@ async def measure_pathway_assembler(
 
 
 async def profile_the_drain(
-    bootstrap_servers: str, admin_url: str, persons: int, output: Path
+    bootstrap_servers: str, admin_url: str, persons: int, output: Path, batch_size: int | None
 ) -> Measurement:
     """Where the assembler's time goes: the drain with `pathway serve` under cProfile (whose overhead
     lowers the rate; the figure to quote is the one of `run.py`)."""
@@ -544,7 +544,7 @@ async def profile_the_drain(
         workload = PathwayWorkload(bench.region, persons)
         # The set-up's process writes the file first; the drain's process, stopped last, overwrites it.
         bench.profile_to = output
-        measured = await drain_throughput(bench, workload, 900)
+        measured = await drain_throughput(bench, workload, 900, batch_size=batch_size)
         bench.stop()
     return measured
 
@@ -552,6 +552,7 @@ async def profile_the_drain(
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Profile the pathway assembler's drain on the bench stack.")
     parser.add_argument("--persons", type=int, default=300)
+    parser.add_argument("--batch-size", type=int, help="PATHWAY_ASSEMBLER_BATCH_SIZE (the service's default)")
     parser.add_argument("--output", type=Path, default=Path(tempfile.gettempdir()) / "pathway-drain.prof")
     parser.add_argument("--top", type=int, default=40, help="functions to print, by cumulative time")
     parser.add_argument("--home", type=Path, default=DEFAULT_HOME, help="state directory of the bench stack")
@@ -562,7 +563,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         measurements.WATCHED_PIDS.update(endpoints.server_pids)
         measured = asyncio.run(
             profile_the_drain(
-                endpoints.bootstrap_servers, endpoints.admin_url, arguments.persons, arguments.output
+                endpoints.bootstrap_servers,
+                endpoints.admin_url,
+                arguments.persons,
+                arguments.output,
+                arguments.batch_size,
             )
         )
     print(f"drain under cProfile: {measured.rate} events/s; details {measured.details}")
