@@ -20,6 +20,7 @@ from notification.adapters.email_notices import notice_of
 from notification.adapters.http_sms_provider import HttpSmsProvider
 from notification.adapters.owed_signal import listen_for_owed_forever
 from notification.adapters.referral_contacts import ReferralContactClient
+from notification.adapters.session_reminders import PostgresSessionReminders
 from notification.adapters.smtp_mailer import SmtpMailer, SmtpServer
 from notification.adapters.webhook_deliveries import PostgresWebhookDeliveries
 from notification.adapters.webhook_sender import WebhookSender, open_webhook_sender
@@ -32,9 +33,11 @@ from notification.domain.webhook_delivery import DeliveryStatus, WebhookDelivery
 from notification.entrypoints.consumers import when_timeline_event_received_owe_its_deliveries
 from notification.entrypoints.email_dispatcher import EmailDispatcher
 from notification.entrypoints.idempotency_purge import purge_expired_idempotency_keys_forever
+from notification.entrypoints.reminder_dispatcher import ReminderDispatcher
 from notification.entrypoints.webhook_dispatcher import WebhookDispatcher
 from notification.service.deliver_due_emails import EmailDispatch
 from notification.service.deliver_due_webhooks import WebhookDispatch
+from notification.service.send_due_reminders import ReminderDispatch
 from service_kit.broker import create_broker
 from service_kit.database import create_database_engine, create_session_factory
 from service_kit.dead_letters import DeadLetters
@@ -147,6 +150,24 @@ def email_dispatcher_of(
     )
 
 
+def reminder_dispatch_of(
+    settings: NotificationSettings,
+    session_factory: async_sessionmaker[AsyncSession],
+    channels: DeliveryChannels,
+) -> ReminderDispatch:
+    return ReminderDispatch(
+        reminders=PostgresSessionReminders(session_factory),
+        contacts=channels.contacts,
+        sms=channels.sms,
+        mail=channels.mailer,
+        schedule=RetrySchedule(),
+        time_zone=ZoneInfo(settings.time_zone),
+        batch_size=settings.reminder_batch_size,
+        lease=timedelta(seconds=settings.reminder_lease_seconds),
+        concurrency=settings.reminder_concurrency,
+    )
+
+
 @dataclass
 class NotificationService:
     settings: NotificationSettings
@@ -159,6 +180,7 @@ class NotificationService:
     channels: DeliveryChannels | None = None
     webhook_dispatcher: WebhookDispatcher | None = None
     email_dispatcher: EmailDispatcher | None = None
+    reminder_dispatcher: ReminderDispatcher | None = None
     _resources: AsyncExitStack = field(default_factory=AsyncExitStack)
     _tasks: list["asyncio.Task[None]"] = field(default_factory=list)
 
@@ -188,6 +210,11 @@ class NotificationService:
             self.settings, self.session_factory, self.channels.mailer, self._count_email_attempt
         )
         self._tasks.append(asyncio.create_task(self.email_dispatcher.run(), name="email-dispatcher"))
+        self.reminder_dispatcher = ReminderDispatcher(
+            reminder_dispatch_of(self.settings, self.session_factory, self.channels),
+            interval_seconds=self.settings.reminder_dispatch_interval_seconds,
+        )
+        self._tasks.append(asyncio.create_task(self.reminder_dispatcher.run(), name="reminder-dispatcher"))
         listening = listen_for_owed_forever(self.settings.database_url, self._wake_dispatchers)
         self._tasks.append(asyncio.create_task(listening, name="owed-deliveries-listener"))
         purge = purge_expired_idempotency_keys_forever(
@@ -224,7 +251,7 @@ def bootstrap(settings: NotificationSettings, *, timeline_topic: str | None = No
     broker = create_broker(settings.kafka_bootstrap_servers, client_id=client_id)
     timeline_router = EventConsumer(
         name=settings.timeline_router_group,
-        handler=when_timeline_event_received_owe_its_deliveries(),
+        handler=when_timeline_event_received_owe_its_deliveries(time_zone=ZoneInfo(settings.time_zone)),
         session_factory=session_factory,
         dead_letters=DeadLetters(producer, metrics),
         metrics=metrics,

@@ -59,6 +59,13 @@ class NotificationSettings(ServiceSettings):
     sms_max_segments: int = Field(default=1, ge=1, le=3)
     sms_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
 
+    reminder_dispatch_interval_seconds: float = Field(default=60.0, gt=0)
+    reminder_batch_size: int = Field(default=20, ge=1, le=1000)
+    reminder_concurrency: int = Field(default=4, ge=1, le=100, description="Reminders in flight at once.")
+    reminder_lease_seconds: float = Field(
+        default=900.0, gt=0, description="How long claimed reminders are kept from other instances."
+    )
+
     @property
     def timeline_router_group(self) -> str:
         return f"{self.region}.notification.router"
@@ -86,6 +93,15 @@ class NotificationSettings(ServiceSettings):
     def email_lease_outlasts_an_attempt(self) -> Self:
         if self.email_lease_seconds <= self.smtp_timeout_seconds:
             raise ValueError("email_lease_seconds must exceed smtp_timeout_seconds")
+        return self
+
+    @model_validator(mode="after")
+    def reminder_lease_outlasts_a_reminder(self) -> Self:
+        one_reminder = self.referral_timeout_seconds + self.sms_timeout_seconds + self.smtp_timeout_seconds
+        if self.reminder_lease_seconds <= one_reminder:
+            raise ValueError(
+                "reminder_lease_seconds must exceed the referral, SMS and SMTP timeouts put together"
+            )
         return self
 
     @model_validator(mode="after")

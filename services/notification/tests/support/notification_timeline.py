@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from uuid import UUID, uuid4
 
-from event_contracts.catalogue import referral
+from event_contracts.catalogue import partner, referral
 from event_contracts.catalogue.base import EventData, EventReference
 from event_contracts.catalogue.codes import (
     AlertKind,
@@ -17,6 +17,8 @@ from event_contracts.catalogue.codes import (
     PathwayStage,
     ReferralParty,
     RejectionReason,
+    RetractionReason,
+    WaitlistReason,
 )
 from event_contracts.catalogue.registry import dataschema_for, event_type_for
 from event_contracts.catalogue.timeline import (
@@ -100,6 +102,35 @@ class PersonTimeline:
                 operator_organisation_id=self.operator,
                 reason_code=RejectionReason.SESSION_FULL_NO_DATE,
             )
+        )
+
+    def referral_scheduled(self, session_starts_on: date, session_id: UUID | None = None) -> CloudEvent:
+        return self.entry(
+            referral.ReferralScheduled(
+                referral_id=self.referral_id,
+                workshop_id=uuid4(),
+                session_id=session_id or uuid4(),
+                session_starts_on=session_starts_on,
+            )
+        )
+
+    def referral_waitlisted(self) -> CloudEvent:
+        return self.entry(
+            referral.ReferralWaitlisted(
+                referral_id=self.referral_id, workshop_id=uuid4(), reason_code=WaitlistReason.SESSION_FULL
+            )
+        )
+
+    def retraction_of(self, entry: CloudEvent) -> CloudEvent:
+        """The original event of `entry` withdrawn by its own source."""
+        assert isinstance(entry.data, TimelineEntryAppended)
+        original = entry.data.original_event
+        return self.entry(
+            partner.EventRetracted(
+                retracted_event=EventReference(source=original.source, id=original.id),
+                reason_code=RetractionReason.ENTERED_IN_ERROR,
+            ),
+            source=original.source,
         )
 
     def referral_cancelled_by_prescriber(self) -> CloudEvent:

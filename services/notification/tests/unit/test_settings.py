@@ -128,3 +128,10 @@ def test_a_claimed_batch_is_kept_longer_than_one_attempt_can_take(monkeypatch: p
 
     with pytest.raises(ValidationError, match="webhook_lease_seconds"):
         NotificationSettings()
+
+
+def test_claimed_reminders_are_kept_longer_than_sending_one_can_take(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(f"{PREFIX}REMINDER_LEASE_SECONDS", "20")
+
+    with pytest.raises(ValidationError, match="reminder_lease_seconds"):
+        NotificationSettings()

@@ -5,6 +5,7 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Identity,
@@ -154,4 +155,28 @@ delivery_attempts = Table(
     Column("next_attempt_at", DateTime(timezone=True), nullable=True),
     Index("delivery_attempts_of_delivery", "delivery_id", "attempt"),
     Index("delivery_attempts_of_target", "target_id", "attempted_at"),
+)
+
+# Reminders owed to persons, from the timeline alone: ids and a date; how to reach the person is asked of the
+# referral service when the reminder goes, never kept here.
+session_reminders = Table(
+    "session_reminders",
+    metadata,
+    # The stable key of (referral, session, first day): owed once, however often the placement is heard.
+    Column("id", Uuid, primary_key=True),
+    Column("person_id", Uuid, nullable=False),
+    Column("referral_id", Uuid, nullable=False),
+    Column("session_id", Uuid, nullable=False),
+    Column("session_starts_on", Date, nullable=False),
+    Column("scheduled_by_source", String(200), nullable=False),
+    Column("scheduled_by_event_id", Uuid, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=True),
+    Column("last_outcome", Text, nullable=True),
+    Column("created_at", DateTime(timezone=True), server_default=func.now(), nullable=False),
+    Column("updated_at", DateTime(timezone=True), server_default=func.now(), nullable=False),
+    Index("session_reminders_due", "next_attempt_at", postgresql_where=text("status = 'pending'")),
+    Index("session_reminders_of_referral", "referral_id"),
+    Index("session_reminders_scheduled_by", "scheduled_by_event_id"),
 )

@@ -5,11 +5,16 @@ from uuid import UUID
 
 from event_contracts.catalogue import parse_data
 from event_contracts.catalogue.base import EventData
+from event_contracts.catalogue.partner import EventRetracted
 from event_contracts.catalogue.referral import (
     CareTeamMemberAdded,
     CareTeamMemberRemoved,
     ReferralCancelled,
+    ReferralDroppedOut,
+    ReferralScheduled,
     ReferralSent,
+    ReferralWaitlisted,
+    ReferralWithdrawn,
 )
 from event_contracts.catalogue.timeline import (
     PathwayAlertRaised,
@@ -19,6 +24,12 @@ from event_contracts.catalogue.timeline import (
 from event_contracts.envelope import CloudEvent
 from notification.adapters.webhook_payloads import webhook_message_of
 from notification.domain.routing import CareTeamMember, Happening, ReferralParties
+from notification.domain.session_reminders import (
+    ReminderChange,
+    ReminderOwed,
+    ReminderRetracted,
+    RemindersOfReferralCancelled,
+)
 from notification.domain.timeline_events import MemberJoined, MemberLeft, ProjectionChange, TimelineEvent
 
 ORGANISATION_SOURCE_PREFIX = "/organisations/"
@@ -29,6 +40,7 @@ class NotATimelineEventError(ValueError):
 
 
 def timeline_event_of(event: CloudEvent) -> TimelineEvent:
+    reminder_change: ReminderChange | None = None
     match event.data:
         case TimelineEntryAppended() as entry:
             original = entry.original_event
@@ -40,6 +52,7 @@ def timeline_event_of(event: CloudEvent) -> TimelineEvent:
                 acted_by=_actor_of(original.source, data),
             )
             change = _projection_change_of(data)
+            reminder_change = _reminder_change_of(original.source, original.id, data)
         case PathwayStageChanged():
             happening, change = Happening(event_type=event.type), None
         case PathwayAlertRaised() as alert:
@@ -53,6 +66,7 @@ def timeline_event_of(event: CloudEvent) -> TimelineEvent:
         happening=happening,
         projection_change=change,
         message=webhook_message_of(event),
+        reminder_change=reminder_change,
     )
 
 
@@ -85,4 +99,15 @@ def _projection_change_of(data: EventData) -> ProjectionChange | None:
             return ReferralParties(
                 data.referral_id, data.prescriber_organisation_id, data.operator_organisation_id
             )
+    return None
+
+
+def _reminder_change_of(source: str, event_id: UUID, data: EventData) -> ReminderChange | None:
+    match data:
+        case ReferralScheduled():
+            return ReminderOwed(data.referral_id, data.session_id, data.session_starts_on, (source, event_id))
+        case ReferralWaitlisted() | ReferralCancelled() | ReferralWithdrawn() | ReferralDroppedOut():
+            return RemindersOfReferralCancelled(data.referral_id)
+        case EventRetracted():
+            return ReminderRetracted((data.retracted_event.source, data.retracted_event.id))
     return None

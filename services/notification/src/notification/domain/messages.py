@@ -5,7 +5,7 @@ Each message comes as an e-mail (subject, paragraphs, rendered as text and as HT
 
 import html
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from notification.domain.french_dates import day_in_words, moment_in_words
 
@@ -31,9 +31,10 @@ _SIGNATURE = "L'équipe des ateliers Première marche"
 _IF_YOU_CANNOT_COME = "Vous ne pouvez pas venir ? Prévenez la personne qui vous accompagne."
 
 
-def session_reminder(starts_at: datetime, place: str | None = None) -> Message:
-    """Sent the day before a session; `starts_at` already in the person's time zone."""
-    when = moment_in_words(starts_at)
+def session_reminder(starts_at: datetime | date, place: str | None = None) -> Message:
+    """Sent the day before a session; `starts_at` already in the person's time zone, or only its day when
+    the hour is not known (the timeline tells the day a session starts, not its hour)."""
+    when = moment_in_words(starts_at) if isinstance(starts_at, datetime) else day_in_words(starts_at)
     paragraphs = [
         _GREETING,
         f"Votre atelier a lieu demain, {when}.",

@@ -12,6 +12,7 @@ _DELIVERY_KEYS: Final = UUID("0c6f3f51-3b8e-4d4b-9a51-5f1d8f0b6a2e")
 class Channel(StrEnum):
     WEBHOOK = "webhook"
     EMAIL = "email"
+    SMS = "sms"
 
 
 @dataclass(frozen=True, order=True)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from notification.domain.routing import CareTeamMember, Happening, ReferralParties
+from notification.domain.session_reminders import ReminderChange
 from notification.domain.webhooks import WebhookMessage
 
 
@@ -29,3 +30,4 @@ class TimelineEvent:
     happening: Happening
     projection_change: ProjectionChange | None
     message: WebhookMessage
+    reminder_change: ReminderChange | None = None

@@ -6,14 +6,11 @@ from collections.abc import Callable
 from datetime import datetime
 from random import Random
 
-import structlog
-
 from notification.domain.delivery_attempts import AttemptRecord
+from notification.entrypoints.attempt_log import log_attempt
 from notification.entrypoints.dispatch_loop import dispatch_forever
 from notification.entrypoints.webhook_dispatcher import utc_now
 from notification.service.deliver_due_emails import EmailDispatch, deliver_due_emails
-
-_log = structlog.get_logger(__name__)
 
 
 class EmailDispatcher:
@@ -42,15 +39,7 @@ class EmailDispatcher:
         for attempt in attempts:
             self._on_attempt(attempt)
             # The recipient's address is an organisation's, not a person's; it is still never logged.
-            _log.info(
-                "email attempted",
-                delivery_id=str(attempt.delivery_id),
-                recipient_id=str(attempt.target_id),
-                attempt=attempt.number,
-                result=attempt.result,
-                status_code=attempt.status_code,
-                reason=attempt.reason,
-            )
+            log_attempt("email attempted", attempt, target_named="recipient_id")
         return len(attempts)
 
     async def run(self) -> None:

@@ -13,6 +13,7 @@ from notification.domain.messages import Message
 from notification.domain.owed_deliveries import DeliveryTarget, OwedDelivery
 from notification.domain.redelivery import RedeliverySelection
 from notification.domain.routing import CareTeamMember, ReferralParties
+from notification.domain.session_reminders import ReminderOwed, ReminderProgress, SessionReminder
 from notification.domain.subscriptions import OptOut
 from notification.domain.timeline_events import ProjectionChange
 from notification.domain.webhook_delivery import WebhookDelivery
@@ -120,3 +121,35 @@ class Redeliveries(Protocol):
     async def enable(self, endpoint_ids: set[UUID]) -> None: ...
 
     async def make_due(self, webhook_ids: list[UUID], email_ids: list[UUID], now: datetime) -> None: ...
+
+
+class ReminderBook(Protocol):
+    """The session reminders owed to persons, in the transaction of the timeline event being routed."""
+
+    async def owe(self, key: UUID, person_id: UUID, owed: ReminderOwed, due_at: datetime) -> None:
+        """Records the reminder unless its key is already recorded."""
+
+    async def cancel_of_referral(self, referral_id: UUID, now: datetime, *, keep: UUID | None = None) -> None:
+        """Cancels the referral's reminders still pending, but `keep`."""
+
+    async def cancel_scheduled_by(self, scheduled_by: tuple[str, UUID], now: datetime) -> None: ...
+
+
+class SessionReminders(Protocol):
+    async def claim_due(self, now: datetime, lease: timedelta, limit: int) -> list[SessionReminder]:
+        """Due reminders, kept from other instances for `lease`."""
+
+    async def referent_mailboxes(self, person_id: UUID) -> dict[UUID, str]:
+        """The active e-mail recipients of the organisation that referred the person, by id."""
+
+    async def already_delivered(self, attempt_keys: Collection[UUID]) -> set[UUID]:
+        """Those of `attempt_keys` an attempt was recorded as delivered for."""
+
+    async def save_attempts(
+        self,
+        reminder: SessionReminder,
+        progress: ReminderProgress,
+        attempts: Sequence[AttemptRecord],
+        now: datetime,
+    ) -> None:
+        """Store the reminder's state after its attempts, with the attempts, in one transaction."""

@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
@@ -10,12 +10,13 @@ from notification.domain.messages import (
     session_reminder,
 )
 from notification.domain.plain_language import plain_language_issues
-from notification.domain.sms_length import sms_length
+from notification.domain.sms_length import SmsEncoding, sms_length
 
 SESSION = datetime(2026, 3, 3, 9, 30)
 
 EVERY_MESSAGE = [
     session_reminder(SESSION),
+    session_reminder(date(2026, 12, 1)),
     session_reminder(SESSION, place="Maison des associations, 4 rue Haute, Lunéville"),
     referral_accepted(),
     referral_accepted(datetime(2026, 12, 1, 14, 0)),
@@ -74,3 +75,11 @@ def test_the_html_part_says_the_same_as_the_text_part_with_markup_escaped() -> N
     assert '<html lang="fr">' in message.html
     assert "<p>Votre atelier a lieu demain, mardi 3 mars à 9 h 30.</p>" in message.html
     assert "Bâtiment &lt;A&gt; &amp; B" in message.html
+
+
+def test_a_reminder_of_a_session_known_by_its_day_only_says_the_day_in_words() -> None:
+    message = session_reminder(date(2026, 12, 1))
+
+    assert "Votre atelier a lieu demain, mardi 1er décembre." in message.paragraphs
+    assert message.sms.startswith("Rappel : votre atelier a lieu demain, mardi 1er décembre.")
+    assert sms_length(message.sms).encoding is SmsEncoding.GSM7
