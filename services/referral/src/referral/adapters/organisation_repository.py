@@ -2,12 +2,15 @@
 
 from uuid import UUID
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from referral.adapters.tables import contact_accesses, organisations
 from referral.domain.codes import OrganisationKind
 from referral.domain.organisation import Organisation
+
+# Built once: the statements of the hot path are compiled and cached by their shape, not rebuilt per call.
+_ORGANISATION = select(organisations).where(organisations.c.id == bindparam("organisation_id"))
 
 
 class SqlOrganisationRepository:
@@ -15,9 +18,7 @@ class SqlOrganisationRepository:
         self._session = session
 
     async def get(self, organisation_id: UUID) -> Organisation | None:
-        row = (
-            await self._session.execute(select(organisations).where(organisations.c.id == organisation_id))
-        ).one_or_none()
+        row = (await self._session.execute(_ORGANISATION, {"organisation_id": organisation_id})).one_or_none()
         return None if row is None else Organisation(row.id, row.name, OrganisationKind(row.kind), row.region)
 
     async def add(self, organisation: Organisation) -> None:

@@ -3,7 +3,7 @@
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, delete, insert, select
+from sqlalchemy import Row, bindparam, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from referral.adapters.seen_aggregates import SeenAggregates
@@ -19,6 +19,29 @@ from referral.domain.person import (
     PostalAddress,
     TrustedPerson,
 )
+
+# Built once: the statements of the hot path are compiled and cached by their shape, not rebuilt per call.
+_INSERT_PERSON = insert(persons)
+_WITH_DUPLICATE_KEY = select(persons.c.id).where(
+    persons.c.region == bindparam("region"),
+    persons.c.duplicate_family_name == bindparam("family_name"),
+    persons.c.duplicate_given_names == bindparam("given_names"),
+    persons.c.birth_date == bindparam("birth_date"),
+)
+_CARE_TEAM = (
+    select(care_team_memberships)
+    .where(care_team_memberships.c.person_id == bindparam("person_id"))
+    .order_by(care_team_memberships.c.position)
+)
+# The person's row is the care team's lock; the outer join reads the memberships with it.
+_CARE_TEAM_LOCKED = (
+    select(care_team_memberships)
+    .select_from(persons.outerjoin(care_team_memberships))
+    .where(persons.c.id == bindparam("person_id"))
+    .order_by(care_team_memberships.c.position)
+    .with_for_update(of=persons)
+)
+_INSERT_MEMBERSHIPS = insert(care_team_memberships)
 
 
 class SqlPersonRepository:
@@ -39,35 +62,39 @@ class SqlPersonRepository:
         address = person.contact.postal_address
         trusted = person.trusted_person
         await self._session.execute(
-            insert(persons).values(
-                id=person.id,
-                region=self._region,
-                given_names=person.identity.given_names,
-                family_name=person.identity.family_name,
-                birth_date=person.identity.birth_date,
-                duplicate_family_name=key.family_name,
-                duplicate_given_names=key.given_names,
-                phone=person.contact.phone,
-                email=person.contact.email,
-                street=address.street if address else None,
-                postcode=address.postcode if address else None,
-                city=address.city if address else None,
-                address_complement=address.complement if address else None,
-                contact_preference=person.contact_preference.value,
-                trusted_person_name=trusted.name if trusted else None,
-                trusted_person_relationship=trusted.relationship if trusted else None,
-                trusted_person_phone=trusted.phone if trusted else None,
-            )
+            _INSERT_PERSON,
+            {
+                "id": person.id,
+                "region": self._region,
+                "given_names": person.identity.given_names,
+                "family_name": person.identity.family_name,
+                "birth_date": person.identity.birth_date,
+                "duplicate_family_name": key.family_name,
+                "duplicate_given_names": key.given_names,
+                "phone": person.contact.phone,
+                "email": person.contact.email,
+                "street": address.street if address else None,
+                "postcode": address.postcode if address else None,
+                "city": address.city if address else None,
+                "address_complement": address.complement if address else None,
+                "contact_preference": person.contact_preference.value,
+                "trusted_person_name": trusted.name if trusted else None,
+                "trusted_person_relationship": trusted.relationship if trusted else None,
+                "trusted_person_phone": trusted.phone if trusted else None,
+            },
         )
 
     async def with_duplicate_key(self, key: DuplicateKey) -> list[UUID]:
-        query = select(persons.c.id).where(
-            persons.c.region == self._region,
-            persons.c.duplicate_family_name == key.family_name,
-            persons.c.duplicate_given_names == key.given_names,
-            persons.c.birth_date == key.birth_date,
+        found = await self._session.execute(
+            _WITH_DUPLICATE_KEY,
+            {
+                "region": self._region,
+                "family_name": key.family_name,
+                "given_names": key.given_names,
+                "birth_date": key.birth_date,
+            },
         )
-        return list((await self._session.execute(query)).scalars())
+        return list(found.scalars())
 
 
 class SqlCareTeamRepository:
@@ -79,17 +106,8 @@ class SqlCareTeamRepository:
         self._as_read: dict[UUID, tuple[CareTeamMembership, ...]] = {}
 
     async def get(self, person_id: UUID, *, lock: bool = False) -> CareTeam:
-        if lock:
-            # The person's row is the care team's lock; the outer join reads the memberships with it.
-            query = (
-                select(care_team_memberships)
-                .select_from(persons.outerjoin(care_team_memberships))
-                .where(persons.c.id == person_id)
-                .with_for_update(of=persons)
-            )
-        else:
-            query = select(care_team_memberships).where(care_team_memberships.c.person_id == person_id)
-        rows = (await self._session.execute(query.order_by(care_team_memberships.c.position))).all()
+        query = _CARE_TEAM_LOCKED if lock else _CARE_TEAM
+        rows = (await self._session.execute(query, {"person_id": person_id})).all()
         memberships = tuple(_membership(row) for row in rows if row.person_id is not None)
         care_team = CareTeam(person_id, memberships)
         self._as_read[person_id] = memberships
@@ -106,7 +124,7 @@ class SqlCareTeamRepository:
                 _membership_row(care_team.person_id, len(as_read) + index, m) for index, m in enumerate(added)
             ]
             if rows:
-                await self._session.execute(insert(care_team_memberships), rows)
+                await self._session.execute(_INSERT_MEMBERSHIPS, rows)
         self._as_read[care_team.person_id] = care_team.memberships
         self._seen.add(care_team)
 
@@ -119,7 +137,7 @@ class SqlCareTeamRepository:
             for position, membership in enumerate(care_team.memberships)
         ]
         if rows:
-            await self._session.execute(insert(care_team_memberships), rows)
+            await self._session.execute(_INSERT_MEMBERSHIPS, rows)
 
 
 def _membership_row(person_id: UUID, position: int, membership: CareTeamMembership) -> dict[str, Any]:

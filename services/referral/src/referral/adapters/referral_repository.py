@@ -29,6 +29,11 @@ _REASON_CODES: dict[ReferralAction, type[RejectionReason | WaitlistReason | Drop
 }
 
 
+# Built once: the statements of the hot path are compiled and cached by their shape, not rebuilt per call.
+_INSERT_REFERRAL = insert(referrals)
+_INSERT_HISTORY = insert(referral_history)
+
+
 class SqlReferralRepository:
     def __init__(self, session: AsyncSession, seen: SeenAggregates) -> None:
         self._session = session
@@ -59,17 +64,18 @@ class SqlReferralRepository:
 
     async def add(self, referral: Referral) -> None:
         await self._session.execute(
-            insert(referrals).values(
-                id=referral.id,
-                person_id=referral.person_id,
-                prescriber_organisation_id=referral.prescriber_organisation_id,
-                operator_organisation_id=referral.operator_organisation_id,
-                workshop_id=referral.workshop_id,
-                session_id=referral.session_id,
-                status=referral.status.value,
-                sent_at=referral.sent_at,
-                updated_at=referral.history[-1].at,
-            )
+            _INSERT_REFERRAL,
+            {
+                "id": referral.id,
+                "person_id": referral.person_id,
+                "prescriber_organisation_id": referral.prescriber_organisation_id,
+                "operator_organisation_id": referral.operator_organisation_id,
+                "workshop_id": referral.workshop_id,
+                "session_id": referral.session_id,
+                "status": referral.status.value,
+                "sent_at": referral.sent_at,
+                "updated_at": referral.history[-1].at,
+            },
         )
         self._stored_history_length[referral.id] = 0
         await self._append_history(referral)
@@ -97,7 +103,7 @@ class SqlReferralRepository:
             if position >= stored
         ]
         if new_lines:
-            await self._session.execute(insert(referral_history), new_lines)
+            await self._session.execute(_INSERT_HISTORY, new_lines)
         self._stored_history_length[referral.id] = len(referral.history)
 
     async def _rebuilt(self, row: Row[Any]) -> Referral:

@@ -6,7 +6,7 @@ each sees the seats the previous one took, and the capacity holds.
 
 from uuid import UUID
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,15 +14,16 @@ from referral.adapters.tables import attendances, session_places, sessions, work
 from referral.domain.attendance import AttendanceRecord
 from referral.domain.workshop import Session, Workshop
 
+# Built once: a statement of the hot path is compiled and cached by its shape, not rebuilt per call.
+_WORKSHOP = select(workshops).where(workshops.c.id == bindparam("workshop_id"))
+
 
 class SqlWorkshopRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
     async def get(self, workshop_id: UUID) -> Workshop | None:
-        row = (
-            await self._session.execute(select(workshops).where(workshops.c.id == workshop_id))
-        ).one_or_none()
+        row = (await self._session.execute(_WORKSHOP, {"workshop_id": workshop_id})).one_or_none()
         return None if row is None else Workshop(row.id, row.operator_organisation_id, row.title)
 
     async def add(self, workshop: Workshop) -> None:

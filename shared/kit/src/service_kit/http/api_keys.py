@@ -24,6 +24,7 @@ from sqlalchemy import (
     Table,
     Text,
     Uuid,
+    bindparam,
     func,
     or_,
     select,
@@ -64,6 +65,24 @@ def define_api_keys_table(metadata: MetaData) -> Table:
 
 
 _api_keys = define_api_keys_table(MetaData())
+
+
+# Read with the key, so that most requests skip the UPDATE; kept in the UPDATE for concurrent requests.
+_USE_NOT_NOTED_LATELY: Final[ColumnElement[bool]] = or_(
+    _api_keys.c.last_used_at.is_(None), _api_keys.c.last_used_at < func.now() - LAST_USE_RESOLUTION
+)
+# Built once: every request verifies a key, and a statement built per call costs more than its round trip.
+_ACTIVE_KEY: Final = select(
+    _api_keys.c.organisation_id,
+    _api_keys.c.secret_sha256,
+    _api_keys.c.scopes,
+    _USE_NOT_NOTED_LATELY.label("note_use"),
+).where(_api_keys.c.key_id == bindparam("presented_key_id"), _api_keys.c.revoked_at.is_(None))
+_NOTE_USE: Final = (
+    update(_api_keys)
+    .where(_api_keys.c.key_id == bindparam("presented_key_id"), _USE_NOT_NOTED_LATELY)
+    .values(last_used_at=func.now())
+)
 
 
 @dataclass(frozen=True)
@@ -126,16 +145,7 @@ async def verify_api_key(session: AsyncSession, presented: str) -> Authenticated
     if parts is None:
         return None
     key_id = parts["key_id"]
-    row = (
-        await session.execute(
-            select(
-                _api_keys.c.organisation_id,
-                _api_keys.c.secret_sha256,
-                _api_keys.c.scopes,
-                _use_not_noted_lately().label("note_use"),
-            ).where(_api_keys.c.key_id == key_id, _api_keys.c.revoked_at.is_(None))
-        )
-    ).one_or_none()
+    row = (await session.execute(_ACTIVE_KEY, {"presented_key_id": key_id})).one_or_none()
     if row is None or not hmac.compare_digest(row.secret_sha256, _secret_digest(parts["secret"])):
         return None
     if row.note_use:
@@ -146,15 +156,4 @@ async def verify_api_key(session: AsyncSession, presented: str) -> Authenticated
 
 
 async def _note_use(session: AsyncSession, key_id: str) -> None:
-    await session.execute(
-        update(_api_keys)
-        .where(_api_keys.c.key_id == key_id, _use_not_noted_lately())
-        .values(last_used_at=func.now())
-    )
-
-
-def _use_not_noted_lately() -> ColumnElement[bool]:
-    # Read with the key, so that most requests skip the UPDATE; kept in the UPDATE for concurrent requests.
-    return or_(
-        _api_keys.c.last_used_at.is_(None), _api_keys.c.last_used_at < func.now() - LAST_USE_RESOLUTION
-    )
+    await session.execute(_NOTE_USE, {"presented_key_id": key_id})
