@@ -15,6 +15,7 @@ topics by `provision_region_topics`, organisations, a workshop and API keys by `
 cases), then `python -m referral serve`, stopped by its pid at the end.
 """
 
+import argparse
 import asyncio
 import contextlib
 import json
@@ -22,10 +23,11 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -35,8 +37,17 @@ import asyncpg
 import measurements
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from measurements import CpuClock, Measurement, now, throughput
+from raw_limits import raw_insert_rate
 from serve_process import free_port, start_serve, stop, wait_ready
-from stack import TOPIC_PARTITIONS, delete_topics, sqlalchemy_url
+from stack import (
+    TOPIC_PARTITIONS,
+    delete_topics,
+    describe_machine,
+    own_durable_stack,
+    scratch_database,
+    sqlalchemy_url,
+)
+from workload import EventFactory
 
 from devstack.postgres_urls import plain_url
 from event_contracts.topics import topics_for_region
@@ -48,6 +59,7 @@ from service_kit.provisioning import provision_region_topics, region_topic_names
 LATENCY_NAME = "referral API: POST → referral.sent readable"
 CREATIONS_NAME = "referral API: creations"
 PRESCRIBER_NAME = "France Travail Metz Borny"
+RESULTS_DIRECTORY = Path(__file__).resolve().parent / "results"
 
 
 @dataclass
@@ -63,7 +75,9 @@ class ReferralApi:
     created: list[str] = field(default_factory=list)
 
 
-def _service_env(region: str, bootstrap_servers: str, database_url: str, port: int) -> dict[str, str]:
+def _service_env(
+    region: str, bootstrap_servers: str, database_url: str, port: int, workers: int
+) -> dict[str, str]:
     return {
         **os.environ,
         "REFERRAL_ENVIRONMENT": "development",
@@ -71,17 +85,22 @@ def _service_env(region: str, bootstrap_servers: str, database_url: str, port: i
         "REFERRAL_KAFKA_BOOTSTRAP_SERVERS": bootstrap_servers,
         "REFERRAL_DATABASE_URL": sqlalchemy_url(database_url),
         "REFERRAL_HTTP_PORT": str(port),
+        "REFERRAL_HTTP_WORKERS": str(workers),
         "REFERRAL_LOG_LEVEL": "WARNING",
     }
 
 
 @asynccontextmanager
-async def running_referral_api(bootstrap_servers: str, database_url: str) -> AsyncIterator[ReferralApi]:
+async def running_referral_api(
+    bootstrap_servers: str, database_url: str, *, workers: int = 1
+) -> AsyncIterator[ReferralApi]:
     """Migrates ``database_url`` (an empty database), provisions a fresh region's topics, loads the demo
-    organisations, starts `referral serve` and yields once it is ready; stops it and drops the topics."""
+    organisations, starts `referral serve` with ``workers`` processes behind its port and yields once it
+    is ready; stops it and drops the topics. The workers are children of the watched pid, so their CPU
+    counts as the service's, not as *other*."""
     region = f"bench-{uuid.uuid4().hex[:8]}"
     port = free_port()
-    env = _service_env(region, bootstrap_servers, database_url, port)
+    env = _service_env(region, bootstrap_servers, database_url, port, workers)
     migrated = await asyncio.to_thread(
         subprocess.run,
         [sys.executable, "-m", "referral", "migrate"],
@@ -287,7 +306,7 @@ async def _backlog_sampler(database_url: str, samples: list[tuple[float, int]], 
 
 
 async def creation_throughput(
-    api: ReferralApi, count: int, concurrency: int, *, timeout_seconds: float = 120.0
+    api: ReferralApi, count: int, concurrency: int, *, workers: int = 1, timeout_seconds: float = 120.0
 ) -> Measurement:
     """``count`` POSTs by ``concurrency`` clients in a loop; rate = count / (last 201 - start)."""
     bodies = _bodies("Throughput")
@@ -323,7 +342,7 @@ async def creation_throughput(
     http_p50, http_p99 = measurements.percentiles_ms(answered_in)
     during = [n for at, n in backlog if started <= at <= last_201]
     return throughput(
-        f"{CREATIONS_NAME} ({concurrency} clients)",
+        f"{CREATIONS_NAME} ({concurrency} clients, {workers} worker{'s' if workers > 1 else ''})",
         len(created),
         last_201 - started,
         unit="referrals/s",
@@ -353,16 +372,88 @@ async def measure_referral_api(
     latency_rate: float,
     creations: int,
     concurrency: int,
+    workers: int = 1,
 ) -> list[Measurement]:
-    async with running_referral_api(bootstrap_servers, database_url) as api:
-        print(f"  referral API: serve pid {api.pid}, warming up …", flush=True)
+    """With ``latency_count`` 0, only the creations are measured."""
+    measured = []
+    async with running_referral_api(bootstrap_servers, database_url, workers=workers) as api:
+        print(f"  referral API: serve pid {api.pid} ({workers} worker(s)), warming up …", flush=True)
         await warm_up(api, warm_up_count)
-        print(f"  referral API: latency at {latency_rate:.0f}/s …", flush=True)
-        latency = await measurements.measure_quietly(
-            lambda: post_to_readable_latency(api, latency_count, latency_rate)
-        )
+        if latency_count:
+            print(f"  referral API: latency at {latency_rate:.0f}/s …", flush=True)
+            measured.append(
+                await measurements.measure_quietly(
+                    lambda: post_to_readable_latency(api, latency_count, latency_rate)
+                )
+            )
         print(f"  referral API: {creations} creations by {concurrency} clients …", flush=True)
-        creation = await measurements.measure_quietly(
-            lambda: creation_throughput(api, creations, concurrency)
+        measured.append(
+            await measurements.measure_quietly(
+                lambda: creation_throughput(api, creations, concurrency, workers=workers)
+            )
         )
-    return [latency, creation]
+    return measured
+
+
+async def _measure_alone(bootstrap_servers: str, admin_url: str, quick: bool) -> list[Measurement]:
+    """The referral figures with one and with two worker processes, and the raw insert beside them."""
+    sizes = measurements.Sizes.quick() if quick else measurements.Sizes.full()
+    measured: list[Measurement] = []
+    for workers in (1, 2):
+        async with scratch_database(admin_url) as database_url:
+            measured += await measure_referral_api(
+                bootstrap_servers,
+                database_url,
+                warm_up_count=sizes.referral_warm_up,
+                latency_count=sizes.referral_latency if workers == 1 else 0,
+                latency_rate=sizes.referral_latency_rate,
+                creations=sizes.referral_creations,
+                concurrency=sizes.referral_concurrency,
+                workers=workers,
+            )
+    async with scratch_database(admin_url) as database_url:
+        events = EventFactory().encoded(sizes.inserts[0][1])
+        measured.append(
+            await measurements.measure_quietly(
+                lambda: raw_insert_rate(plain_url(database_url), events, rows_per_transaction=1)
+            )
+        )
+    return measured
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`uv run python bench/referral_api.py [--quick] [--wait-quiet S] [--retry-disturbed N]`: this section
+    alone, on its own durable stack (`run.py` runs it with everything else)."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--wait-quiet", type=float, default=0.0)
+    parser.add_argument("--retry-disturbed", type=int, default=0)
+    arguments = parser.parse_args(argv)
+    measurements.QUIET = measurements.QuietPolicy(retries=arguments.retry_disturbed)
+    with own_durable_stack() as endpoints:
+        measurements.WATCHED_PIDS.update(endpoints.server_pids)
+        if arguments.wait_quiet:
+            asyncio.run(measurements.wait_until_quiet(arguments.wait_quiet))
+        results = asyncio.run(
+            _measure_alone(endpoints.bootstrap_servers, endpoints.admin_url, arguments.quick)
+        )
+    print("\n".join(measurements.format_measurements(results)))
+    for creations in (m for m in results if m.name.startswith(CREATIONS_NAME)):
+        details = creations.details
+        print(
+            f"{creations.name}: last 201 → last record {details['last_201_to_last_record_ms']} ms, outbox"
+            f" backlog max {details['outbox_backlog_max']} (mean {details['outbox_backlog_mean']}),"
+            f" machine busy {details.get('machine_cpu_busy')}"
+        )
+    output = RESULTS_DIRECTORY / f"referral-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}.json"
+    output.parent.mkdir(exist_ok=True)
+    report = {"machine": describe_machine(), "measurements": [asdict(m) for m in results]}
+    output.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n")
+    print(f"results in {output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

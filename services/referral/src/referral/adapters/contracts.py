@@ -5,7 +5,6 @@ events were written to carry at least those, and only ids, codes and dates.
 """
 
 from collections.abc import Mapping
-from dataclasses import asdict
 from typing import Final
 
 from event_contracts.catalogue import referral as catalogue
@@ -38,8 +37,8 @@ INTEGRATION_EVENT_OF: Final[Mapping[type[events.DomainEvent], type[EventData]]] 
 
 def integration_event(event: events.DomainEvent, *, region: str) -> CloudEvent:
     model = INTEGRATION_EVENT_OF[type(event)]
-    fields = asdict(event)
-    data = model.model_validate({name: fields[name] for name in model.model_fields})
+    # Domain events hold only flat values (ids, codes, dates): read them as they are, without asdict's copies.
+    data = model.model_validate({name: getattr(event, name) for name in model.model_fields})
     return CloudEvent.build(
         data, source=SOURCE, subject=event.person_id, region=region, time=event.occurred_at
     )
