@@ -1,7 +1,8 @@
 """A person's pathway: their timeline, and the state recomputed in full from it whenever it changes.
 
-Timelines are small, so recomputing from every visible entry is cheap, and it makes late events and
-retractions correct by construction instead of by patching the state."""
+Recomputing from every visible entry makes late events and retractions correct by construction instead
+of by patching the state. An entry that comes after every visible one would be folded last anyway, so it
+is applied to the state already folded; anything else folds the timeline again."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -11,9 +12,43 @@ from pathway.domain.alerts import alerts_revealed_by
 from pathway.domain.alerts_due import DueAlert, pending, time_based_alerts
 from pathway.domain.event_types import EVENT_RETRACTED
 from pathway.domain.events import AlertRaised, EntryAppended, EntryRetracted, PathwayEvent, StageChanged
-from pathway.domain.pathway_state import PathwayState, fold
+from pathway.domain.pathway_state import PathwayState, apply, fold
 from pathway.domain.retractions import refuse_unless_retractable
 from pathway.domain.timeline import EventReference, RecordedEvent, TimelineEntry, retracted_reference
+
+
+@dataclass
+class _Folded:
+    """What the pathway knows of its entries, kept up to date as they are appended."""
+
+    count: int
+    state: PathwayState
+    by_reference: dict[EventReference, TimelineEntry]
+    last_seq: int
+    latest_occurrence: datetime | None
+    """When the latest visible entry happened: an event before it arrives late."""
+
+    @classmethod
+    def of(cls, entries: list[TimelineEntry]) -> "_Folded":
+        visible = [entry.event.occurred_at for entry in entries if not entry.retracted]
+        return cls(
+            count=len(entries),
+            state=fold(entries),
+            by_reference={entry.event.reference: entry for entry in entries},
+            last_seq=max((entry.seq for entry in entries), default=0),
+            latest_occurrence=max(visible, default=None),
+        )
+
+    def arrives_late(self, event: RecordedEvent) -> bool:
+        return self.latest_occurrence is not None and self.latest_occurrence > event.occurred_at
+
+    def append(self, entry: TimelineEntry) -> None:
+        """Only for an entry that does not arrive late: its place in occurrence order is last."""
+        self.count += 1
+        self.state = apply(self.state, entry)
+        self.by_reference[entry.event.reference] = entry
+        self.last_seq = entry.seq
+        self.latest_occurrence = entry.event.occurred_at
 
 
 @dataclass
@@ -21,14 +56,20 @@ class Pathway:
     person_id: str
     entries: list[TimelineEntry] = field(default_factory=list)
     raised_alerts: frozenset[UUID] = frozenset()
+    _folded: _Folded | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def last_seq(self) -> int:
-        return max((entry.seq for entry in self.entries), default=0)
+        return self._fold().last_seq
 
     @property
     def state(self) -> PathwayState:
-        return fold(self.entries)
+        return self._fold().state
+
+    def _fold(self) -> _Folded:
+        if self._folded is None or self._folded.count != len(self.entries):
+            self._folded = _Folded.of(self.entries)
+        return self._folded
 
     @property
     def next_alert_due_at(self) -> datetime | None:
@@ -48,7 +89,7 @@ class Pathway:
         return pending(time_based_alerts(self.person_id, self.state), self.raised_alerts)
 
     def entry_for(self, reference: EventReference) -> TimelineEntry | None:
-        return next((entry for entry in self.entries if entry.event.reference == reference), None)
+        return self._fold().by_reference.get(reference)
 
     def record(self, event: RecordedEvent) -> list[PathwayEvent]:
         if event.name == EVENT_RETRACTED:
@@ -77,6 +118,7 @@ class Pathway:
         target = refuse_unless_retractable(retraction, retracted, self.entry_for(retracted))
         before = self.state
         self.entries = [entry.as_retracted() if entry is target else entry for entry in self.entries]
+        self._folded = None
         entry = self._add_entry(retraction)
         after = self.state
         return [
@@ -86,11 +128,14 @@ class Pathway:
         ]
 
     def _add_entry(self, event: RecordedEvent) -> TimelineEntry:
-        arrived_late = any(
-            entry.event.occurred_at > event.occurred_at for entry in self.entries if not entry.retracted
-        )
-        entry = TimelineEntry(event=event, seq=self.last_seq + 1, arrived_late=arrived_late)
+        folded = self._fold()
+        arrived_late = folded.arrives_late(event)
+        entry = TimelineEntry(event=event, seq=folded.last_seq + 1, arrived_late=arrived_late)
         self.entries.append(entry)
+        if arrived_late:
+            self._folded = None
+        else:
+            folded.append(entry)
         return entry
 
     def _stage_change(

@@ -68,11 +68,11 @@ def fold(entries: Iterable[TimelineEntry]) -> PathwayState:
     """The state the visible entries lead to, applied in order of occurrence (late ones in their place)."""
     state = PathwayState()
     for entry in in_occurrence_order(entry for entry in entries if not entry.retracted):
-        state = _apply(state, entry)
+        state = apply(state, entry)
     return state
 
 
-def _apply(state: PathwayState, entry: TimelineEntry) -> PathwayState:
+def apply(state: PathwayState, entry: TimelineEntry) -> PathwayState:
     name, data = entry.event.name, entry.event.data
     last_activity_at = max(filter(None, (state.last_activity_at, entry.event.occurred_at)))
     return replace(

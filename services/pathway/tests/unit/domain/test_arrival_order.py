@@ -1,11 +1,14 @@
 """Whatever order a pathway's events arrive in, it ends in the same state: late events take their place."""
 
+import contextlib
 from uuid import uuid4
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pathway.domain.errors import RefusedEventError
 from pathway.domain.pathway import Pathway
+from pathway.domain.pathway_state import fold
 
 BARRIERS = (uuid4(), uuid4())
 BUILDERS = {
@@ -77,3 +80,22 @@ def test_retracting_events_leads_to_the_state_of_never_having_received_them(even
         never_retracted.care_team,
     )
     assert pathway.state.next_session == never_retracted.next_session
+
+
+@fixture_once
+@given(history=histories, data=st.data())
+def test_the_state_kept_while_appending_is_the_fold_of_the_whole_timeline(events, history, data) -> None:
+    """Several events on one day, late ones and retractions, checked after every single event."""
+    days = data.draw(st.lists(st.integers(0, 3), min_size=len(history), max_size=len(history)))
+    occurred = [BUILDERS[name](events, day) for day, name in zip(days, history, strict=True)]
+    retracted = data.draw(st.sets(st.sampled_from(range(len(occurred)))))
+    retractions = [events.retraction(4 + position, of=occurred[position]) for position in retracted]
+    arrival = data.draw(st.permutations([*occurred, *retractions]))
+    pathway = Pathway(person_id=str(events.person_id))
+
+    for event in arrival:
+        with contextlib.suppress(RefusedEventError):  # a retraction before its event: nothing changes
+            pathway.record(event)
+        assert pathway.state == fold(pathway.entries)
+        assert pathway.last_seq == len(pathway.entries)
+        assert all(pathway.entry_for(entry.event.reference) == entry for entry in pathway.entries)
