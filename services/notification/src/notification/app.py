@@ -36,7 +36,8 @@ def build_app(service: NotificationService) -> FastAPI:
     app.description = DESCRIPTION
     app.include_router(
         subscription_routes(
-            HttpContext(service.session_factory), AddressGuard(settings.webhook_allowed_networks)
+            HttpContext(service.session_factory, service.secret_cipher),
+            AddressGuard(settings.webhook_allowed_networks),
         )
     )
     install_problem_handlers(app, DOMAIN_PROBLEMS)

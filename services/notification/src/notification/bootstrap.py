@@ -20,6 +20,7 @@ from notification.adapters.email_notices import notice_of
 from notification.adapters.http_sms_provider import HttpSmsProvider
 from notification.adapters.owed_signal import listen_for_owed_forever
 from notification.adapters.referral_contacts import ReferralContactClient
+from notification.adapters.secret_encryption import WebhookSecretCipher
 from notification.adapters.session_reminders import PostgresSessionReminders
 from notification.adapters.smtp_mailer import SmtpMailer, SmtpServer
 from notification.adapters.webhook_deliveries import PostgresWebhookDeliveries
@@ -177,6 +178,7 @@ class NotificationService:
     broker: KafkaBroker
     producer: EventProducer
     timeline_router: EventConsumer
+    secret_cipher: WebhookSecretCipher
     channels: DeliveryChannels | None = None
     webhook_dispatcher: WebhookDispatcher | None = None
     email_dispatcher: EmailDispatcher | None = None
@@ -193,7 +195,7 @@ class NotificationService:
         await self.broker.start()
         self.channels = await self._resources.enter_async_context(open_delivery_channels(self.settings))
         webhooks = WebhookDispatch(
-            PostgresWebhookDeliveries(self.session_factory),
+            PostgresWebhookDeliveries(self.session_factory, self.secret_cipher),
             self.channels.webhooks,
             RetrySchedule(),
             lease=timedelta(seconds=self.settings.webhook_lease_seconds),
@@ -265,4 +267,5 @@ def bootstrap(settings: NotificationSettings, *, timeline_topic: str | None = No
         broker=broker,
         producer=producer,
         timeline_router=timeline_router,
+        secret_cipher=WebhookSecretCipher(settings.secrets_encryption_key_list),
     )

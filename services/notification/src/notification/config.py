@@ -4,16 +4,22 @@ from ipaddress import ip_network
 from typing import Self
 from zoneinfo import ZoneInfo
 
+from cryptography.fernet import Fernet
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from service_kit.settings import ServiceSettings
+from service_kit.settings import DEV_SECRET_PREFIX, ServiceSettings
 
 SERVICE_NAME = "notification"
+# A valid Fernet key that still starts with the development marker, so production refuses it.
+DEV_SECRETS_ENCRYPTION_KEY = "dev-only-webhook-secrets-encryption-key-000="
 
 
 class NotificationSettings(ServiceSettings):
-    model_config = SettingsConfigDict(env_prefix="NOTIFICATION_", frozen=True, extra="ignore")
+    # A refused value is never echoed back: some of them are keys and passwords.
+    model_config = SettingsConfigDict(
+        env_prefix="NOTIFICATION_", frozen=True, extra="ignore", hide_input_in_errors=True
+    )
 
     http_port: int = 8003
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:15432/notification"
@@ -30,6 +36,14 @@ class NotificationSettings(ServiceSettings):
     webhook_allowed_networks: tuple[str, ...] = Field(
         default=(),
         description="Networks webhooks may reach although not public, e.g. 127.0.0.0/8: development only.",
+    )
+
+    secrets_encryption_keys: SecretStr = Field(
+        default=SecretStr(DEV_SECRETS_ENCRYPTION_KEY),
+        description=(
+            "Fernet keys, comma-separated: the first encrypts webhook secrets at rest, every one decrypts, "
+            "so a new key goes first and the previous one stays until no row is encrypted under it."
+        ),
     )
 
     smtp_host: str = "127.0.0.1"
@@ -69,6 +83,19 @@ class NotificationSettings(ServiceSettings):
     @property
     def timeline_router_group(self) -> str:
         return f"{self.region}.notification.router"
+
+    @property
+    def secrets_encryption_key_list(self) -> tuple[str, ...]:
+        return keys_of(self.secrets_encryption_keys)
+
+    @field_validator("secrets_encryption_keys")
+    @classmethod
+    def must_be_fernet_keys(cls, keys: SecretStr) -> SecretStr:
+        if not keys_of(keys):
+            raise ValueError("secrets_encryption_keys needs at least one key")
+        for key in keys_of(keys):
+            Fernet(key)  # raises ValueError, without the key, when it is not 32 url-safe base64 bytes
+        return keys
 
     @field_validator("webhook_allowed_networks")
     @classmethod
@@ -111,7 +138,20 @@ class NotificationSettings(ServiceSettings):
         return self
 
     @model_validator(mode="after")
+    def refuse_development_encryption_keys_in_production(self) -> Self:
+        """The kit looks at the start of the whole value only; a development key may hide further on."""
+        if self.environment == "production" and any(
+            key.startswith(DEV_SECRET_PREFIX) for key in self.secrets_encryption_key_list
+        ):
+            raise ValueError("secrets_encryption_keys still holds a development key; set real ones")
+        return self
+
+    @model_validator(mode="after")
     def refuse_unencrypted_smtp_in_production(self) -> Self:
         if self.environment == "production" and not self.smtp_starttls:
             raise ValueError("smtp_starttls must be true in production: e-mails carry personal details")
         return self
+
+
+def keys_of(keys: SecretStr) -> tuple[str, ...]:
+    return tuple(key.strip() for key in keys.get_secret_value().split(",") if key.strip())

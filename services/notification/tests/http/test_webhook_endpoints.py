@@ -20,7 +20,7 @@ def endpoint_request(url: str = PUBLIC_URL, *event_types: str) -> dict[str, obje
 
 async def signing_secrets(api: NotificationApi, endpoint_id: str) -> list[str]:
     """The secrets the dispatcher signs this endpoint's next delivery with."""
-    deliveries = PostgresWebhookDeliveries(api.service.session_factory)
+    deliveries = PostgresWebhookDeliveries(api.service.session_factory, api.service.secret_cipher)
     delivery_id = uuid4()
     await deliveries.enqueue(
         delivery_id, UUID(endpoint_id), WebhookMessage(str(uuid4()), b"{}"), datetime.now(UTC)

@@ -14,8 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from event_contracts.envelope import CloudEvent
 from notification.adapters.routing_store import SqlRoutingStore
+from notification.adapters.secret_encryption import WebhookSecretCipher
 from notification.adapters.subscriptions import SqlSubscriptions
 from notification.adapters.timeline_events import timeline_event_of
+from notification.config import DEV_SECRETS_ENCRYPTION_KEY
 from notification.domain.owed_deliveries import Channel, OwedDelivery
 from notification.domain.subscriptions import EmailRecipient
 from notification.domain.webhooks import WebhookEndpoint, WebhookSecret
@@ -45,7 +47,7 @@ async def route(sessions: async_sessionmaker[AsyncSession], event: CloudEvent) -
 async def test_routing_an_event_again_owes_nothing_new(sessions: async_sessionmaker[AsyncSession]) -> None:
     person = PersonTimeline()
     async with sessions.begin() as session:
-        subscriptions = SqlSubscriptions(session)
+        subscriptions = SqlSubscriptions(session, WebhookSecretCipher([DEV_SECRETS_ENCRYPTION_KEY]))
         endpoint = WebhookEndpoint(uuid4(), "https://93.184.216.34/hooks", (WebhookSecret.generate(),))
         await subscriptions.add_endpoint(endpoint, organisation_id=person.prescriber, event_types=(ACCEPTED,))
         await subscriptions.add_email_recipient(

@@ -14,9 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from notification.adapters.address_guard import AddressGuard
+from notification.adapters.secret_encryption import WebhookSecretCipher
 from notification.adapters.tables import delivery_attempts
 from notification.adapters.webhook_deliveries import PostgresWebhookDeliveries
 from notification.adapters.webhook_sender import WebhookSender, open_webhook_sender
+from notification.config import DEV_SECRETS_ENCRYPTION_KEY
 from notification.domain.retry_schedule import RetrySchedule
 from notification.domain.webhook_delivery import WebhookDelivery
 from notification.domain.webhooks import WebhookEndpoint, WebhookMessage, WebhookSecret
@@ -74,7 +76,9 @@ async def webhook_world(fresh_database: str) -> AsyncIterator[DeliveryWorld]:
                 AddressGuard(["127.0.0.0/8"]), timeout_seconds=2, concurrency_per_endpoint=4
             ) as sender,
         ):
-            store = PostgresWebhookDeliveries(create_session_factory(engine))
+            store = PostgresWebhookDeliveries(
+                create_session_factory(engine), WebhookSecretCipher([DEV_SECRETS_ENCRYPTION_KEY])
+            )
             yield DeliveryWorld(store, sender, receiver, engine)
     finally:
         await engine.dispose()

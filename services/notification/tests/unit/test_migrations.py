@@ -11,7 +11,7 @@ OFFLINE_URL = "postgresql+asyncpg://notification@db.invalid/notification"
 def test_the_migrations_form_a_single_line_from_the_first_revision() -> None:
     scripts = ScriptDirectory.from_config(alembic_config(MIGRATIONS, OFFLINE_URL))
 
-    assert scripts.get_heads() == ["0007"]
+    assert scripts.get_heads() == ["0008"]
     assert scripts.get_base() == "0001"
 
 

@@ -1,10 +1,11 @@
 import os
 
 import pytest
+from cryptography.fernet import Fernet
 from pydantic import SecretStr, ValidationError
 from sqlalchemy import make_url
 
-from notification.config import NotificationSettings
+from notification.config import DEV_SECRETS_ENCRYPTION_KEY, NotificationSettings
 
 PREFIX = "NOTIFICATION_"
 OTHER_PREFIXES = ["REFERRAL_", "PATHWAY_", ""]
@@ -73,6 +74,7 @@ def in_production_with_real_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
     secrets = [name for name, value in NotificationSettings() if isinstance(value, SecretStr)]
     for name in secrets:
         monkeypatch.setenv(f"{PREFIX}{name.upper()}", f"real-{name}")
+    monkeypatch.setenv(f"{PREFIX}SECRETS_ENCRYPTION_KEYS", Fernet.generate_key().decode())
     monkeypatch.setenv(f"{PREFIX}ENVIRONMENT", "production")
     monkeypatch.setenv(f"{PREFIX}SMTP_STARTTLS", "true")
 
@@ -83,13 +85,47 @@ def test_production_settings_with_real_secrets_are_accepted(monkeypatch: pytest.
     assert NotificationSettings().environment == "production"
 
 
-@pytest.mark.parametrize("name", ["smtp_password", "referral_internal_service_token", "sms_provider_token"])
+@pytest.mark.parametrize(
+    "name",
+    ["smtp_password", "referral_internal_service_token", "sms_provider_token", "secrets_encryption_keys"],
+)
 def test_production_refuses_a_development_secret(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
     in_production_with_real_secrets(monkeypatch)
     monkeypatch.delenv(f"{PREFIX}{name.upper()}")
 
     with pytest.raises(ValidationError, match=name):
         NotificationSettings()
+
+
+def test_production_refuses_a_development_encryption_key_even_behind_a_real_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    in_production_with_real_secrets(monkeypatch)
+    monkeypatch.setenv(
+        f"{PREFIX}SECRETS_ENCRYPTION_KEYS", f"{Fernet.generate_key().decode()},{DEV_SECRETS_ENCRYPTION_KEY}"
+    )
+
+    with pytest.raises(ValidationError, match="secrets_encryption_keys"):
+        NotificationSettings()
+
+
+def test_encryption_keys_are_read_in_order_the_first_one_encrypting(monkeypatch: pytest.MonkeyPatch) -> None:
+    new, old = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    monkeypatch.setenv(f"{PREFIX}SECRETS_ENCRYPTION_KEYS", f"{new}, {old}")
+
+    assert NotificationSettings().secrets_encryption_key_list == (new, old)
+
+
+@pytest.mark.parametrize("keys", ["", " , ", "not-a-fernet-key"])
+def test_encryption_keys_must_be_fernet_keys_and_a_refusal_never_shows_them(
+    monkeypatch: pytest.MonkeyPatch, keys: str
+) -> None:
+    monkeypatch.setenv(f"{PREFIX}SECRETS_ENCRYPTION_KEYS", keys)
+
+    with pytest.raises(ValidationError, match="secrets_encryption_keys") as refused:
+        NotificationSettings()
+
+    assert "not-a-fernet-key" not in str(refused.value)
 
 
 def test_production_refuses_smtp_without_starttls(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import Text
 
+from notification.adapters.secret_encryption import WebhookSecretCipher
 from notification.adapters.tables import email_recipients, opt_outs, webhook_endpoints
 from notification.domain.subscriptions import (
     EmailRecipient,
@@ -25,8 +26,9 @@ REMOVED_BY_ITS_ORGANISATION = "removed by its organisation"
 
 
 class SqlSubscriptions:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, cipher: WebhookSecretCipher) -> None:
         self._session = session
+        self._cipher = cipher
 
     async def add_endpoint(
         self, endpoint: WebhookEndpoint, *, organisation_id: UUID, event_types: tuple[str, ...]
@@ -37,7 +39,7 @@ class SqlSubscriptions:
                 organisation_id=organisation_id,
                 url=endpoint.url,
                 event_types=list(event_types),
-                secrets=[secret.shared_form for secret in endpoint.secrets],
+                secrets=[self._cipher.encrypt(secret) for secret in endpoint.secrets],
             )
         )
 
@@ -63,7 +65,7 @@ class SqlSubscriptions:
         """Puts the new secret first and keeps the current one signing for `overlap`; an older one still
         overlapping stops at once. None when the organisation has no enabled endpoint with this id."""
         current = webhook_endpoints.c.secrets[1:1]
-        new = type_coerce(literal([new_secret.shared_form], ARRAY(Text)), ARRAY(Text))
+        new = type_coerce(literal([self._cipher.encrypt(new_secret)], ARRAY(Text)), ARRAY(Text))
         rotated = await self._session.execute(
             update(webhook_endpoints)
             .where(*_endpoint_of(organisation_id, endpoint_id), webhook_endpoints.c.disabled_at.is_(None))

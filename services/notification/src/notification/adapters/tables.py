@@ -55,8 +55,7 @@ webhook_endpoints = Table(
     metadata,
     Column("id", Uuid, primary_key=True),
     Column("url", Text, nullable=False),
-    # The receiver must be able to check what we sign, so the secrets are kept; encrypting them at rest is
-    # a later step.
+    # We sign with them, so they are kept, each encrypted (see adapters/secret_encryption.py), newest first.
     Column("secrets", ARRAY(Text), nullable=False),
     Column("disabled_at", DateTime(timezone=True), nullable=True),
     Column("disabled_reason", Text, nullable=True),

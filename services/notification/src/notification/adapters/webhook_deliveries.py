@@ -12,15 +12,19 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from notification.adapters.delivery_attempts import insert_attempts
 from notification.adapters.leases import lease_due
+from notification.adapters.secret_encryption import WebhookSecretCipher
 from notification.adapters.tables import webhook_deliveries, webhook_endpoints
 from notification.domain.delivery_attempts import AttemptRecord
 from notification.domain.webhook_delivery import DeliveryStatus, WebhookDelivery
-from notification.domain.webhooks import WebhookEndpoint, WebhookMessage, WebhookSecret
+from notification.domain.webhooks import WebhookEndpoint, WebhookMessage
 
 
 class PostgresWebhookDeliveries:
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, session_factory: async_sessionmaker[AsyncSession], cipher: WebhookSecretCipher
+    ) -> None:
         self._sessions = session_factory
+        self._cipher = cipher
 
     async def add_endpoint(self, endpoint: WebhookEndpoint) -> None:
         async with self._sessions.begin() as session:
@@ -28,7 +32,7 @@ class PostgresWebhookDeliveries:
                 insert(webhook_endpoints).values(
                     id=endpoint.id,
                     url=endpoint.url,
-                    secrets=[secret.shared_form for secret in endpoint.secrets],
+                    secrets=[self._cipher.encrypt(secret) for secret in endpoint.secrets],
                 )
             )
 
@@ -87,14 +91,14 @@ class PostgresWebhookDeliveries:
                     session, conditions, now=now, lease=lease, limit=limit, per_endpoint=per_endpoint
                 )
             rows = await session.execute(_with_endpoint().where(webhook_deliveries.c.id.in_(ids)))
-            return [_delivery_of(row) for row in rows]
+            return [_delivery_of(row, self._cipher) for row in rows]
 
     async def get(self, delivery_id: UUID) -> WebhookDelivery | None:
         async with self._sessions() as session:
             row = (
                 await session.execute(_with_endpoint().where(webhook_deliveries.c.id == delivery_id))
             ).first()
-        return _delivery_of(row) if row else None
+        return _delivery_of(row, self._cipher) if row else None
 
     async def save_attempts(
         self, deliveries: Sequence[WebhookDelivery], now: datetime, attempts: Sequence[AttemptRecord] = ()
@@ -177,14 +181,14 @@ def _with_endpoint() -> Select[Any]:
     )
 
 
-def _delivery_of(row: Row[Any]) -> WebhookDelivery:
+def _delivery_of(row: Row[Any], cipher: WebhookSecretCipher) -> WebhookDelivery:
     values = row._mapping
     return WebhookDelivery(
         id=values["id"],
         endpoint=WebhookEndpoint(
             id=values["endpoint_id"],
             url=values["url"],
-            secrets=tuple(WebhookSecret.parse(secret) for secret in values["secrets"]),
+            secrets=tuple(cipher.decrypt(secret) for secret in values["secrets"]),
         ),
         message=WebhookMessage(values["message_id"], values["body"], values["content_type"]),
         status=DeliveryStatus(values["status"]),

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from uuid import UUID
 
 from notification.adapters.address_guard import AddressGuard
+from notification.adapters.secret_encryption import WebhookSecretCipher
 from notification.adapters.subscriptions import SqlSubscriptions
 from notification.config import NotificationSettings
 from notification.domain.destination_addresses import DestinationRefusedError
@@ -30,7 +31,9 @@ async def add_webhook(
                 url,
                 event_types,
                 destinations=AddressGuard(settings.webhook_allowed_networks),
-                endpoints=SqlSubscriptions(session),
+                endpoints=SqlSubscriptions(
+                    session, WebhookSecretCipher(settings.secrets_encryption_key_list)
+                ),
             )
     finally:
         await engine.dispose()

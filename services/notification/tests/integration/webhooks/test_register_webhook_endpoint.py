@@ -6,10 +6,12 @@ import re
 from uuid import UUID, uuid4
 
 import pytest
+from cryptography.fernet import Fernet
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from notification.adapters.address_guard import AddressGuard
+from notification.adapters.secret_encryption import WebhookSecretCipher
 from notification.adapters.tables import webhook_endpoints
 from notification.domain.destination_addresses import DestinationRefusedError
 from notification.domain.subscriptions import SubscriptionError
@@ -88,6 +90,8 @@ async def test_the_add_webhook_command_stores_the_endpoint_and_prints_its_secret
 ) -> None:
     await asyncio.to_thread(upgrade_to_head, MIGRATIONS, database_url)
     monkeypatch.setenv("NOTIFICATION_DATABASE_URL", database_url)
+    key = Fernet.generate_key().decode()
+    monkeypatch.setenv("NOTIFICATION_SECRETS_ENCRYPTION_KEYS", key)
 
     # The command runs its own event loop, as it does from a shell.
     command = ["add-webhook", "--organisation", str(ORGANISATION), "--event-types", SENT, "--url"]
@@ -115,6 +119,7 @@ async def test_the_add_webhook_command_stores_the_endpoint_and_prints_its_secret
             ).all()
     finally:
         await engine.dispose()
-    assert [tuple(row) for row in stored] == [
-        (ORGANISATION, "https://93.184.216.34/hooks", [SENT], [secret.group(1)])
-    ]
+    [(organisation_id, url, event_types, [encrypted])] = stored
+    assert (organisation_id, url, event_types) == (ORGANISATION, "https://93.184.216.34/hooks", [SENT])
+    assert secret.group(1).removeprefix("whsec_") not in encrypted
+    assert WebhookSecretCipher([key]).decrypt(encrypted) == WebhookSecret.parse(secret.group(1))

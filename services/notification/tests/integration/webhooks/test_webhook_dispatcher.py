@@ -63,7 +63,9 @@ async def running(
     )
     await service.start()
     try:
-        yield RunningDispatcher(service, PostgresWebhookDeliveries(create_session_factory(service.engine)))
+        yield RunningDispatcher(
+            service, PostgresWebhookDeliveries(create_session_factory(service.engine), service.secret_cipher)
+        )
     finally:
         await service.stop()
 
