@@ -6,7 +6,7 @@ import contextlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import aiohttp
@@ -35,7 +35,7 @@ from notification.entrypoints.consumers import when_timeline_event_received_owe_
 from notification.entrypoints.email_dispatcher import EmailDispatcher
 from notification.entrypoints.idempotency_purge import purge_expired_idempotency_keys_forever
 from notification.entrypoints.reminder_dispatcher import ReminderDispatcher
-from notification.entrypoints.webhook_dispatcher import WebhookDispatcher
+from notification.entrypoints.webhook_dispatcher import WebhookDispatcher, utc_now
 from notification.service.deliver_due_emails import EmailDispatch
 from notification.service.deliver_due_webhooks import WebhookDispatch
 from notification.service.send_due_reminders import ReminderDispatch
@@ -126,6 +126,16 @@ def count_email_attempts(metrics: ServiceMetrics) -> Callable[[AttemptRecord], N
     return lambda attempt: attempts.labels(result=attempt.result).inc()
 
 
+def count_reminder_attempts(metrics: ServiceMetrics) -> Callable[[AttemptRecord], None]:
+    attempts = Counter(
+        "session_reminder_attempts_total",
+        "Session reminder attempts, by channel (sms, email) and result (delivered, retry, given_up).",
+        ["channel", "result"],
+        registry=metrics.registry,
+    )
+    return lambda attempt: attempts.labels(channel=attempt.channel.value, result=attempt.result).inc()
+
+
 def organisation_email_renderer(settings: NotificationSettings) -> Callable[[bytes], Message]:
     time_zone = ZoneInfo(settings.time_zone)
     return lambda event_body: message_to_organisation(notice_of(event_body, time_zone))
@@ -189,6 +199,7 @@ class NotificationService:
     def __post_init__(self) -> None:
         self._count_webhook_attempt = count_webhook_attempts(self.metrics)
         self._count_email_attempt = count_email_attempts(self.metrics)
+        self._count_reminder_attempt = count_reminder_attempts(self.metrics)
 
     async def start(self) -> None:
         await self.producer.start()
@@ -212,10 +223,7 @@ class NotificationService:
             self.settings, self.session_factory, self.channels.mailer, self._count_email_attempt
         )
         self._tasks.append(asyncio.create_task(self.email_dispatcher.run(), name="email-dispatcher"))
-        self.reminder_dispatcher = ReminderDispatcher(
-            reminder_dispatch_of(self.settings, self.session_factory, self.channels),
-            interval_seconds=self.settings.reminder_dispatch_interval_seconds,
-        )
+        self.reminder_dispatcher = self.new_reminder_dispatcher()
         self._tasks.append(asyncio.create_task(self.reminder_dispatcher.run(), name="reminder-dispatcher"))
         listening = listen_for_owed_forever(self.settings.database_url, self._wake_dispatchers)
         self._tasks.append(asyncio.create_task(listening, name="owed-deliveries-listener"))
@@ -223,6 +231,17 @@ class NotificationService:
             self.session_factory, interval_seconds=self.settings.idempotency_purge_interval_seconds
         )
         self._tasks.append(asyncio.create_task(purge, name="idempotency-purge"))
+
+    def new_reminder_dispatcher(self, clock: Callable[[], datetime] = utc_now) -> ReminderDispatcher:
+        """Tests take turns of their own with it, on a clock they move, counted as the service counts."""
+        if self.channels is None:
+            raise RuntimeError("the service must be started: reminders go through its delivery channels")
+        return ReminderDispatcher(
+            reminder_dispatch_of(self.settings, self.session_factory, self.channels),
+            interval_seconds=self.settings.reminder_dispatch_interval_seconds,
+            clock=clock,
+            on_attempt=self._count_reminder_attempt,
+        )
 
     def _wake_dispatchers(self) -> None:
         for dispatcher in (self.webhook_dispatcher, self.email_dispatcher):

@@ -4,7 +4,7 @@ HTTP stand-in of the referral service how to reach the person and sends through 
 and a real local SMTP server."""
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -12,6 +12,7 @@ from uuid import UUID
 
 import pytest
 import structlog
+from fastapi import FastAPI
 from notification_api import NotificationApi, Organisation
 from notification_local_servers import Answer, LocalHttpServer, local_http_server
 from notification_local_smtp import LocalSmtpServer, local_smtp_server
@@ -20,11 +21,9 @@ from notification_timeline import PersonTimeline, isolated_region
 from devstack.eventually import eventually
 from event_contracts.envelope import CloudEvent
 from event_contracts.kafka_binding import to_kafka_record
-from notification.bootstrap import reminder_dispatch_of
 from notification.domain.messages import session_reminder
 from notification.domain.plain_language import plain_language_issues
 from notification.domain.sms_length import sms_length
-from notification.entrypoints.reminder_dispatcher import ReminderDispatcher
 from service_kit.producer import EventProducer
 
 SESSION_DAY = date(2026, 12, 1)
@@ -32,6 +31,7 @@ DUE = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # the day before, 10 h in Paris
 PHONE = "+33 6 12 34 56 78"
 PERSONAL_ADDRESS = "camille.martin@example.org"
 AN_HOUR = 3600.0
+AsgiGet = Callable[[FastAPI, str], Awaitable[tuple[int, bytes]]]
 
 
 @dataclass
@@ -75,14 +75,7 @@ class ReminderWorld:
 
     async def send_due_reminders(self, at: datetime) -> int:
         """One turn of a reminder scheduler whose clock says `at`; the attempts it made."""
-        service = self.api.service
-        assert service.channels is not None
-        scheduler = ReminderDispatcher(
-            reminder_dispatch_of(service.settings, service.session_factory, service.channels),
-            interval_seconds=AN_HOUR,
-            clock=lambda: at,
-        )
-        return await scheduler.deliver_once()
+        return await self.api.service.new_reminder_dispatcher(clock=lambda: at).deliver_once()
 
     async def reminders(self, person: PersonTimeline) -> list[tuple[str, str]]:
         rows = await self.api.scalar(
@@ -284,3 +277,31 @@ async def register_mailbox(organisation: Organisation, address: str) -> UUID:
     reply = await organisation.call("POST", "/email-recipients", body)
     assert reply.status == 201, reply.body
     return UUID(reply.json()["id"])
+
+
+async def test_each_reminder_attempt_is_counted_by_channel_and_result_and_nothing_personal(
+    world: ReminderWorld, asgi_get: AsgiGet
+) -> None:
+    by_sms, by_email = PersonTimeline(), PersonTimeline()
+    world.person_prefers(by_sms, "sms")
+    world.person_prefers(by_email, "email")
+    await world.hear([*placed_on_a_session(by_sms), *placed_on_a_session(by_email)])
+
+    assert await world.send_due_reminders(DUE) == 2
+
+    registry = world.api.service.metrics.registry
+    [counter] = [metric for metric in registry.collect() if metric.name == "session_reminder_attempts"]
+    counted = {
+        tuple(sorted(sample.labels.items())): sample.value
+        for sample in counter.samples
+        if sample.name == "session_reminder_attempts_total"
+    }
+    assert counted == {
+        (("channel", "email"), ("result", "delivered")): 1.0,
+        (("channel", "sms"), ("result", "delivered")): 1.0,
+    }
+    status, exposed = await asgi_get(world.api.app, "/metrics")
+    assert status == 200
+    assert b'session_reminder_attempts_total{channel="sms",result="delivered"} 1.0' in exposed
+    for personal in (PHONE, PERSONAL_ADDRESS, str(by_sms.person_id), str(by_email.person_id)):
+        assert personal.encode() not in exposed
