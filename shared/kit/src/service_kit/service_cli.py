@@ -9,6 +9,7 @@ from typing import Final, TypeVar
 import uvicorn
 from fastapi import FastAPI
 
+from service_kit.garbage_collection import tune_for_a_long_running_service
 from service_kit.logging import configure_logging
 from service_kit.migrations import upgrade_to_head
 from service_kit.settings import ServiceSettings
@@ -61,6 +62,7 @@ def worker_app() -> FastAPI:
     app = _imported(os.environ[_APP_FACTORY])(settings)
     if not isinstance(app, FastAPI):
         raise TypeError(f"{os.environ[_APP_FACTORY]} does not build a FastAPI app")
+    tune_for_a_long_running_service()
     return app
 
 
