@@ -60,3 +60,39 @@ def test_a_secret_still_in_the_clear_form_reads_as_it_is() -> None:
     secret = WebhookSecret.generate()
 
     assert WebhookSecretCipher([Fernet.generate_key().decode()]).decrypt(secret.shared_form) == secret
+
+
+def test_re_encryption_moves_a_secret_under_an_older_key_under_the_first_one() -> None:
+    old_key, new_key = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    secret = WebhookSecret.generate()
+    under_old_key = WebhookSecretCipher([old_key]).encrypt(secret)
+    rotating = WebhookSecretCipher([new_key, old_key])
+
+    moved = rotating.reencrypt(under_old_key)
+
+    assert not rotating.is_under_first_key(under_old_key)
+    assert rotating.is_under_first_key(moved)
+    assert WebhookSecretCipher([new_key]).decrypt(moved) == secret
+
+
+def test_re_encryption_encrypts_a_secret_still_in_the_clear() -> None:
+    key = Fernet.generate_key().decode()
+    cipher = WebhookSecretCipher([key])
+    secret = WebhookSecret.generate()
+
+    encrypted = cipher.reencrypt(secret.shared_form)
+
+    assert not cipher.is_under_first_key(secret.shared_form)
+    assert secret.shared_form.removeprefix("whsec_") not in encrypted
+    assert WebhookSecretCipher([key]).decrypt(encrypted) == secret
+
+
+def test_re_encryption_refuses_a_secret_under_none_of_the_keys_without_showing_it() -> None:
+    stored = WebhookSecretCipher([Fernet.generate_key().decode()]).encrypt(WebhookSecret.generate())
+    cipher = WebhookSecretCipher([Fernet.generate_key().decode()])
+
+    with pytest.raises(UnreadableSecretError) as refused:
+        cipher.reencrypt(stored)
+
+    assert not cipher.is_under_first_key(stored)
+    assert stored not in str(refused.value)

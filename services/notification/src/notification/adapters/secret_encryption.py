@@ -1,7 +1,8 @@
 """Webhook secrets at rest. We sign with them, so they must come back: each is encrypted with Fernet
 (AES-128-CBC with an HMAC-SHA256 over it, so a changed row fails to decrypt rather than signing with a wrong
 key) under the first configured key; every configured key decrypts, so a new key can be put first while rows
-encrypted under the previous one keep working."""
+encrypted under the previous one keep working; `reencrypt` moves a stored secret under the first key, so
+the previous one can then be retired."""
 
 from collections.abc import Sequence
 
@@ -18,6 +19,7 @@ class WebhookSecretCipher:
     def __init__(self, keys: Sequence[str]) -> None:
         if not keys:
             raise ValueError("at least one encryption key is needed")
+        self._first = Fernet(keys[0])
         self._fernet = MultiFernet([Fernet(key) for key in keys])
 
     def encrypt(self, secret: WebhookSecret) -> str:
@@ -30,6 +32,27 @@ class WebhookSecretCipher:
             return WebhookSecret.parse(stored)
         try:
             return WebhookSecret.parse(self._fernet.decrypt(stored.encode()).decode())
+        except InvalidToken:
+            raise UnreadableSecretError(
+                "a webhook secret is encrypted under none of the configured keys"
+            ) from None
+
+    def is_under_first_key(self, stored: str) -> bool:
+        if stored.startswith(SECRET_PREFIX):
+            return False
+        try:
+            self._first.decrypt(stored.encode())
+        except InvalidToken:
+            return False
+        return True
+
+    def reencrypt(self, stored: str) -> str:
+        """The same secret under the first key: a token is rotated (decrypted with whichever key reads it),
+        a clear `whsec_` entry is encrypted."""
+        if stored.startswith(SECRET_PREFIX):
+            return self.encrypt(WebhookSecret.parse(stored))
+        try:
+            return self._fernet.rotate(stored.encode()).decode()
         except InvalidToken:
             raise UnreadableSecretError(
                 "a webhook secret is encrypted under none of the configured keys"

@@ -2,7 +2,8 @@
 dispatcher); `notification migrate` brings its database to the latest schema;
 `notification issue-key` / `notification revoke-key` manage partners' API keys;
 `notification add-webhook` registers an organisation's webhook endpoint from the command line;
-`notification endpoint-health` and `notification redeliver` are for the region's operators;
+`notification endpoint-health`, `notification redeliver` and `notification reencrypt-webhook-secrets`
+are for the region's operators;
 `notification openapi` prints the OpenAPI document of the HTTP API."""
 
 import json
@@ -11,7 +12,7 @@ from collections.abc import Callable, Sequence
 
 from notification.app import create_app
 from notification.config import SERVICE_NAME, NotificationSettings
-from notification.entrypoints import key_commands, operator_commands, webhook_commands
+from notification.entrypoints import key_commands, operator_commands, secret_commands, webhook_commands
 from service_kit.service_cli import run_service_cli
 
 MIGRATIONS = "notification:migrations"
@@ -23,6 +24,7 @@ _COMMANDS: dict[str, Callable[[Sequence[str]], None]] = {
     key_commands.REVOKE_KEY: key_commands.run_revoke_key,
     operator_commands.ENDPOINT_HEALTH: operator_commands.run_endpoint_health,
     operator_commands.REDELIVER: operator_commands.run_redeliver,
+    secret_commands.REENCRYPT_WEBHOOK_SECRETS: secret_commands.run_reencrypt_webhook_secrets,
 }
 
 
