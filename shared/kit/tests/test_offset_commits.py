@@ -1,5 +1,6 @@
 """The offset committer against a hand-written consumer: what it sends, keeps and drops."""
 
+import asyncio
 from collections.abc import Mapping, Set
 from dataclasses import dataclass, field
 
@@ -18,14 +19,24 @@ class FakeConsumer:
     assigned: set[TopicPartition] = field(default_factory=lambda: {FIRST, SECOND})
     commits: list[dict[TopicPartition, int]] = field(default_factory=list)
     failures: list[Exception] = field(default_factory=list)
+    answer: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def __post_init__(self) -> None:
+        self.answer.set()
 
     def assignment(self) -> Set[TopicPartition]:
         return self.assigned
 
     async def commit(self, offsets: Mapping[TopicPartition, int]) -> None:
+        await self.answer.wait()
         if self.failures:
             raise self.failures.pop(0)
         self.commits.append(dict(offsets))
+
+
+async def background_commits_done() -> None:
+    for _ in range(10):
+        await asyncio.sleep(0)
 
 
 async def test_the_offset_after_the_last_finished_record_of_each_partition_is_committed() -> None:
@@ -67,12 +78,32 @@ async def test_a_commit_that_failed_for_another_reason_is_tried_again_with_the_n
     committer = OffsetCommitter(OffsetCommitPolicy(every_events=2, every_seconds=3_600), consumer_name="c")
     await committer.finished(consumer, topic="t", partition=0, offset=1)
     await committer.finished(consumer, topic="t", partition=0, offset=2)
+    await background_commits_done()
+    assert consumer.failures == []
     assert committer.pending == {FIRST: 3}
 
     await committer.finished(consumer, topic="t", partition=0, offset=3)
     await committer.finished(consumer, topic="t", partition=0, offset=4)
+    await background_commits_done()
 
     assert consumer.commits == [{FIRST: 5}]
+
+
+async def test_the_records_after_a_full_count_go_on_while_its_commit_travels() -> None:
+    consumer = FakeConsumer()
+    consumer.answer.clear()
+    committer = OffsetCommitter(OffsetCommitPolicy(every_events=2, every_seconds=3_600), consumer_name="c")
+    await committer.finished(consumer, topic="t", partition=0, offset=1)
+
+    await asyncio.wait_for(committer.finished(consumer, topic="t", partition=0, offset=2), timeout=1)
+    await background_commits_done()
+    await asyncio.wait_for(committer.finished(consumer, topic="t", partition=0, offset=3), timeout=1)
+    assert consumer.commits == [], "the broker has not answered yet"
+
+    consumer.answer.set()
+    await committer.close()
+    assert consumer.commits == [{FIRST: 3}, {FIRST: 4}]
+    assert committer.pending == {}
 
 
 async def test_revoked_partitions_are_committed_then_forgotten() -> None:

@@ -38,8 +38,9 @@ class KafkaOffsets(Protocol):
 
 
 class OffsetCommitter(ConsumerRebalanceListener):  # type: ignore[misc]
-    """Commits the offsets of finished records after `every_events` of them, `every_seconds` after the
-    first one left uncommitted, before its partitions are revoked, and on `close()`."""
+    """Commits the offsets of finished records after `every_events` of them (without holding up the
+    records after them), `every_seconds` after the first one left uncommitted, before its partitions are
+    revoked, and on `close()`."""
 
     def __init__(self, policy: OffsetCommitPolicy, *, consumer_name: str) -> None:
         self._policy = policy
@@ -67,7 +68,7 @@ class OffsetCommitter(ConsumerRebalanceListener):  # type: ignore[misc]
         self._pending[TopicPartition(topic, partition)] = offset + 1
         self._finished_since_commit += 1
         if self._finished_since_commit >= self._policy.every_events:
-            await self.commit()
+            self._commit_in_background()
         else:
             self._arm_timer()
 
@@ -122,6 +123,12 @@ class OffsetCommitter(ConsumerRebalanceListener):  # type: ignore[misc]
 
     async def on_partitions_assigned(self, assigned: Set[TopicPartition]) -> None:
         pass
+
+    def _commit_in_background(self) -> None:
+        # The consumer goes on with the next records meanwhile: what is committed is only ever what was
+        # finished, and a commit that has begun is never cancelled (it leaves the timer slot first).
+        self._cancel_timer()
+        self._timer = asyncio.create_task(self.commit(), name=f"{self._consumer_name}-offsets")
 
     def _arm_timer(self) -> None:
         if self._timer is None and not self._closing:
