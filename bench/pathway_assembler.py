@@ -38,9 +38,10 @@ import aiohttp
 import asyncpg
 import measurements
 from aiokafka import AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient
 from measurements import MachineClock, Measurement, now, throughput
 from pathway_workload import PARTNER, PARTNER_KIND, PARTNER_MAY_EMIT, PathwayWorkload, Routed
-from serve_process import cpu_seconds, free_port, start_serve, stop, wait_ready
+from serve_process import cpu_seconds, free_port, start_serve, stop, tree_cpu_seconds, wait_ready
 from stack import (
     DEFAULT_HOME,
     DEFAULT_KAFKA_PORT,
@@ -66,6 +67,9 @@ LATENCY_NAME = "pathway: POST /events answer → entry readable"
 INGESTION_NAME = "pathway: POST /events, 1 event each"
 INGESTION_CLIENTS = 32
 BATCH_SIZE_VARIABLE = "PATHWAY_ASSEMBLER_BATCH_SIZE"
+WORKERS_VARIABLE = "PATHWAY_HTTP_WORKERS"
+ASSEMBLER_INSTANCES = (1, 2)
+GROUP_SETTLE_TIMEOUT_SECONDS = 60.0
 POLL_SECONDS = 0.1
 STATISTICS_DELAY_SECONDS = 1.5
 
@@ -266,13 +270,7 @@ async def drain_throughput(
     await asyncio.sleep(STATISTICS_DELAY_SECONDS)
     activity = await _database_activity(bench.database_url)
     after = await _row_counts(bench.database_url)
-    connection = await asyncpg.connect(plain_url(bench.database_url))
-    try:
-        first, last = await connection.fetchrow(
-            "SELECT min(appended_at), max(appended_at) FROM timeline_entries WHERE appended_at > $1", marker
-        )
-    finally:
-        await connection.close()
+    first, last = await _appended_between(bench.database_url, marker)
     group = f"{bench.region}.pathway.assembler"
     dead_lettered = metric(text, "events_consumed_total", consumer=group, outcome="dead_lettered")
     if dead_lettered:
@@ -305,6 +303,86 @@ async def drain_throughput(
             **usage,
         },
     )
+
+
+async def group_members(bootstrap_servers: str, group: str) -> int:
+    """How many consumers the group has now (the broker's DescribeGroups answer)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    await admin.start()
+    try:
+        (response,) = await admin.describe_consumer_groups([group])
+    finally:
+        await admin.close()
+    # Each group of the answer: (error_code, group_id, state, protocol_type, protocol, members, ...).
+    return sum(len(described[5]) for described in response.groups if described[1] == group)
+
+
+async def wait_for_group(bootstrap_servers: str, group: str, members: int) -> None:
+    async with asyncio.timeout(GROUP_SETTLE_TIMEOUT_SECONDS):
+        # The broker holds the group: nothing to wait on but its answer.
+        while await group_members(bootstrap_servers, group) != members:  # noqa: ASYNC110
+            await asyncio.sleep(POLL_SECONDS)
+
+
+def instances_name(instances: int) -> str:
+    plural = "s" if instances > 1 else ""
+    return f"{drain_name(_default_batch_size())}, {instances} instance{plural}, live"
+
+
+async def live_drain_throughput(
+    bench: PathwayBench, workload: PathwayWorkload, instances: int, timeout_seconds: float
+) -> Measurement:
+    """The assembler with ``instances`` processes in its consumer group (`pathway serve` with that many
+    workers), with the service's default batches. The set-up events go through them; once the broker
+    counts every one of them in the group, the timed events are put on the topics while they run (a
+    backlog taken in at start-up would be shared out by a rebalance in the middle of the measure). The
+    producer is faster than the assembler, so the first to last new entry is the assembler's pace."""
+    set_up, timed = workload.set_up(), workload.timed()
+    bench.stop()
+    bench.env.pop(BATCH_SIZE_VARIABLE, None)
+    bench.env[WORKERS_VARIABLE] = str(instances)
+    try:
+        already = (await _row_counts(bench.database_url))["timeline_entries"]
+        await bench.start()
+        await publish(bench, set_up)
+        await wait_for_entries(bench.database_url, already + len(set_up), timeout_seconds)
+        await wait_for_group(bench.bootstrap_servers, f"{bench.region}.pathway.assembler", instances)
+        marker: datetime = await _scalar(bench.database_url, "SELECT clock_timestamp()")
+        clock, service_cpu_before, started = MachineClock(), tree_cpu_seconds(bench.pid), now()
+        await publish(bench, timed)
+        published = now()
+        await wait_for_entries(bench.database_url, already + len(set_up) + len(timed), timeout_seconds)
+        done, usage = now(), clock.usage()
+        service_cpu = tree_cpu_seconds(bench.pid) - service_cpu_before
+        first, last = await _appended_between(bench.database_url, marker)
+    finally:
+        bench.stop()
+        bench.env.pop(WORKERS_VARIABLE, None)
+    return throughput(
+        instances_name(instances),
+        len(timed),
+        (last - first).total_seconds(),
+        details={
+            "instances": instances,
+            "batch_size_setting": _default_batch_size(),
+            "persons": len(workload.persons),
+            "publish_seconds": round(published - started, 3),
+            "service_cpu_cores": round(service_cpu / (done - started), 2),
+            "service_cpu_ms_per_event": round(service_cpu / len(timed) * 1000, 3),
+            **usage,
+        },
+    )
+
+
+async def _appended_between(database_url: str, marker: datetime) -> tuple[datetime, datetime]:
+    connection = await asyncpg.connect(plain_url(database_url))
+    try:
+        first, last = await connection.fetchrow(
+            "SELECT min(appended_at), max(appended_at) FROM timeline_entries WHERE appended_at > $1", marker
+        )
+    finally:
+        await connection.close()
+    return first, last
 
 
 class ReadableEntries:
@@ -510,12 +588,22 @@ async def measure_pathway_assembler(
             bench.stop()
             return await drain_throughput(bench, workloads[-1], drain_timeout_seconds, batch_size=batch_size)
 
+        async def live_drain_of_new_persons(instances: int) -> Measurement:
+            workloads.append(PathwayWorkload(bench.region, persons, seed=len(workloads) + 1))
+            return await live_drain_throughput(bench, workloads[-1], instances, drain_timeout_seconds)
+
         timed = persons * PathwayWorkload.TIMED_PER_PERSON
         drains = []
         for batch_size in sorted({1, _default_batch_size()}):
             print(f"  {drain_name(batch_size)}: {persons} persons, {timed} events …", flush=True)
             drains.append(
                 await measurements.measure_quietly(functools.partial(drain_of_new_persons, batch_size))
+            )
+        live = []
+        for instances in ASSEMBLER_INSTANCES:
+            print(f"  {instances_name(instances)}: {persons} persons, {timed} events …", flush=True)
+            live.append(
+                await measurements.measure_quietly(functools.partial(live_drain_of_new_persons, instances))
             )
         bench.stop()
         bench.env.pop(BATCH_SIZE_VARIABLE, None)
@@ -529,7 +617,7 @@ async def measure_pathway_assembler(
         latency = await measurements.measure_quietly(
             lambda: ingest_to_readable_latency(bench, workloads[-1], latency_count, rate)
         )
-    return [*drains, ingestion, latency]
+    return [*drains, *live, ingestion, latency]
 
 
 async def profile_the_drain(

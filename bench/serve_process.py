@@ -64,6 +64,16 @@ def stop(process: subprocess.Popen[bytes], log: Path) -> None:
     log.unlink(missing_ok=True)
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """`cpu_seconds` of a process and of its live children (uvicorn's worker processes)."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as children:
+            child_pids = [int(child) for child in children.read().split()]
+    except OSError:
+        child_pids = []
+    return cpu_seconds(pid) + sum(cpu_seconds(child) for child in child_pids)
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a live process so far (0 without /proc)."""
     try:
