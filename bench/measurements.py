@@ -166,6 +166,19 @@ def resident_mib() -> float | None:
 WATCHED_PIDS: set[int] = set()
 """The bench stack's servers (Kafka's JVM, the postmaster), whose CPU counts as the benchmark's own."""
 
+SERVER_PIDS: set[int] = set()
+"""The bench stack's servers alone, for the CPU the broker and the database spend on a measure."""
+
+
+def watch_servers(pids: set[int]) -> None:
+    WATCHED_PIDS.update(pids)
+    SERVER_PIDS.update(pids)
+
+
+def servers_cpu_seconds() -> float:
+    """CPU time of the stack's servers so far: the postmaster with its backends, and Kafka's JVM."""
+    return _ticks_of(SERVER_PIDS) / os.sysconf("SC_CLK_TCK")
+
 
 class MachineClock:
     """How busy the machine was since creation, from /proc (None where there is no /proc):
@@ -224,8 +237,14 @@ def _process_ticks(pid: int, *, with_reaped_children: bool) -> tuple[int, int]:
 
 def _own_ticks() -> int:
     """This process, the watched servers (with their reaped children) and their live children."""
-    roots = {os.getpid(), *WATCHED_PIDS}
-    total = sum(_process_ticks(pid, with_reaped_children=pid in WATCHED_PIDS)[0] for pid in roots)
+    return _process_ticks(os.getpid(), with_reaped_children=False)[0] + _ticks_of(
+        WATCHED_PIDS - {os.getpid()}
+    )
+
+
+def _ticks_of(roots: set[int]) -> int:
+    """Processes with their reaped children, and their live children."""
+    total = sum(_process_ticks(pid, with_reaped_children=True)[0] for pid in roots)
     try:
         pids = [int(name) for name in os.listdir("/proc") if name.isdigit()]
     except OSError:
@@ -234,7 +253,7 @@ def _own_ticks() -> int:
         if pid in roots:
             continue
         ticks, parent = _process_ticks(pid, with_reaped_children=False)
-        if parent in WATCHED_PIDS:
+        if parent in roots:
             total += ticks
     return total
 
@@ -267,6 +286,8 @@ class Sizes:
     referral_creations: int = 3_000
     referral_concurrency: int = 32
     pathway_persons: int = 1_000
+    pathway_drain_persons: int = 3_000
+    """Persons of each assembler drain (4 timed events each): a drain of a few seconds, not one."""
     pathway_latency: int = 1_000
     timeline_rows: int = 1_000_000
     timeline_reads: int = 1_000
@@ -305,6 +326,7 @@ class Sizes:
             referral_latency=100,
             referral_creations=500,
             pathway_persons=100,
+            pathway_drain_persons=100,
             pathway_latency=100,
             timeline_rows=100_000,
             timeline_reads=100,

@@ -389,7 +389,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
 
     with own_durable_stack(arguments.home, arguments.kafka_port, arguments.postgres_port) as endpoints:
-        measurements.WATCHED_PIDS.update(endpoints.server_pids)
+        measurements.watch_servers(set(endpoints.server_pids))
         measured = asyncio.run(run(endpoints.bootstrap_servers, endpoints.admin_url))
     print("\n".join(measurements.format_measurements(measured)))
     for measurement in measured:

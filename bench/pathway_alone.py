@@ -61,6 +61,7 @@ async def measure_alone(bootstrap_servers: str, admin_url: str, sizes: Sizes) ->
             database_url,
             persons=sizes.pathway_persons,
             latency_count=sizes.pathway_latency,
+            drain_persons=sizes.pathway_drain_persons,
         )
     return measured
 
@@ -77,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     measurements.QUIET.retries = arguments.retry_disturbed
     measurements.QUIET.wait_seconds = max(arguments.wait_quiet, 60.0)
     with own_durable_stack() as endpoints:
-        measurements.WATCHED_PIDS.update(endpoints.server_pids)
+        measurements.watch_servers(set(endpoints.server_pids))
         if arguments.wait_quiet:
             asyncio.run(measurements.wait_until_quiet(arguments.wait_quiet))
         measured = asyncio.run(measure_alone(endpoints.bootstrap_servers, endpoints.admin_url, sizes))

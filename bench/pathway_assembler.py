@@ -256,7 +256,7 @@ async def drain_throughput(
     marker: datetime = await _scalar(bench.database_url, "SELECT clock_timestamp()")
     activity_before = await _database_activity(bench.database_url)
 
-    clock = MachineClock()
+    clock, servers_cpu_before = MachineClock(), measurements.servers_cpu_seconds()
     if batch_size is None:
         bench.env.pop(BATCH_SIZE_VARIABLE, None)
     else:
@@ -266,6 +266,7 @@ async def drain_throughput(
     await wait_for_entries(bench.database_url, before["timeline_entries"] + len(timed), timeout_seconds)
     done, usage = now(), clock.usage()
     service_cpu = cpu_seconds(bench.pid) - service_cpu_at_ready
+    servers_cpu = measurements.servers_cpu_seconds() - servers_cpu_before
     text = await bench.metrics()
     await asyncio.sleep(STATISTICS_DELAY_SECONDS)
     activity = await _database_activity(bench.database_url)
@@ -300,6 +301,8 @@ async def drain_throughput(
             "mean_transaction_ms": round(handler_seconds / transactions * 1000, 3) if transactions else None,
             "transactions": int(transactions),
             "service_cpu_share": round(service_cpu / (done - ready), 2),
+            "service_cpu_ms_per_event": round(service_cpu / len(timed) * 1000, 3),
+            "servers_cpu_ms_per_event": round(servers_cpu / len(timed) * 1000, 3),
             **usage,
         },
     )
@@ -349,11 +352,13 @@ async def live_drain_throughput(
         await wait_for_group(bench.bootstrap_servers, f"{bench.region}.pathway.assembler", instances)
         marker: datetime = await _scalar(bench.database_url, "SELECT clock_timestamp()")
         clock, service_cpu_before, started = MachineClock(), tree_cpu_seconds(bench.pid), now()
+        servers_cpu_before = measurements.servers_cpu_seconds()
         await publish(bench, timed)
         published = now()
         await wait_for_entries(bench.database_url, already + len(set_up) + len(timed), timeout_seconds)
         done, usage = now(), clock.usage()
         service_cpu = tree_cpu_seconds(bench.pid) - service_cpu_before
+        servers_cpu = measurements.servers_cpu_seconds() - servers_cpu_before
         first, last = await _appended_between(bench.database_url, marker)
     finally:
         bench.stop()
@@ -369,6 +374,7 @@ async def live_drain_throughput(
             "publish_seconds": round(published - started, 3),
             "service_cpu_cores": round(service_cpu / (done - started), 2),
             "service_cpu_ms_per_event": round(service_cpu / len(timed) * 1000, 3),
+            "servers_cpu_ms_per_event": round(servers_cpu / len(timed) * 1000, 3),
             **usage,
         },
     )
@@ -575,6 +581,7 @@ async def measure_pathway_assembler(
     *,
     persons: int,
     latency_count: int,
+    drain_persons: int | None = None,
     drain_timeout_seconds: float = 900.0,
 ) -> list[Measurement]:
     """The drain one event per transaction and, when the service batches, with its default batches;
@@ -584,24 +591,25 @@ async def measure_pathway_assembler(
 
         async def drain_of_new_persons(batch_size: int) -> Measurement:
             # Each drain needs persons of its own: an earlier drain's are on their timelines already.
-            workloads.append(PathwayWorkload(bench.region, persons, seed=len(workloads) + 1))
+            workloads.append(PathwayWorkload(bench.region, drain_persons or persons, seed=len(workloads) + 1))
             bench.stop()
             return await drain_throughput(bench, workloads[-1], drain_timeout_seconds, batch_size=batch_size)
 
         async def live_drain_of_new_persons(instances: int) -> Measurement:
-            workloads.append(PathwayWorkload(bench.region, persons, seed=len(workloads) + 1))
+            workloads.append(PathwayWorkload(bench.region, drain_persons or persons, seed=len(workloads) + 1))
             return await live_drain_throughput(bench, workloads[-1], instances, drain_timeout_seconds)
 
         timed = persons * PathwayWorkload.TIMED_PER_PERSON
+        drained = (drain_persons or persons) * PathwayWorkload.TIMED_PER_PERSON
         drains = []
         for batch_size in sorted({1, _default_batch_size()}):
-            print(f"  {drain_name(batch_size)}: {persons} persons, {timed} events …", flush=True)
+            print(f"  {drain_name(batch_size)}: {drained} events …", flush=True)
             drains.append(
                 await measurements.measure_quietly(functools.partial(drain_of_new_persons, batch_size))
             )
         live = []
         for instances in ASSEMBLER_INSTANCES:
-            print(f"  {instances_name(instances)}: {persons} persons, {timed} events …", flush=True)
+            print(f"  {instances_name(instances)}: {drained} events …", flush=True)
             live.append(
                 await measurements.measure_quietly(functools.partial(live_drain_of_new_persons, instances))
             )
@@ -648,7 +656,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--postgres-port", type=int, default=DEFAULT_POSTGRES_PORT)
     arguments = parser.parse_args(argv)
     with own_durable_stack(arguments.home, arguments.kafka_port, arguments.postgres_port) as endpoints:
-        measurements.WATCHED_PIDS.update(endpoints.server_pids)
+        measurements.watch_servers(set(endpoints.server_pids))
         measured = asyncio.run(
             profile_the_drain(
                 endpoints.bootstrap_servers,

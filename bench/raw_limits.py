@@ -234,7 +234,7 @@ async def raw_insert_rate(
     transactions: list[float] = []
     try:
         statement = await connection.prepare(_INSERT_RAW)
-        started, cpu = now(), CpuClock()
+        started, cpu, servers_cpu = now(), CpuClock(), measurements.servers_cpu_seconds()
         for first in range(0, len(rows), rows_per_transaction):
             begun = now()
             async with connection.transaction():
@@ -242,6 +242,7 @@ async def raw_insert_rate(
                     await statement.fetch(*row)
             transactions.append(now() - begun)
         seconds, usage = now() - started, cpu.usage()
+        servers_cpu = measurements.servers_cpu_seconds() - servers_cpu
     finally:
         await connection.close()
     return throughput(
@@ -254,6 +255,7 @@ async def raw_insert_rate(
         details={
             "rows_per_transaction": rows_per_transaction,
             "transactions": len(transactions),
+            "servers_cpu_ms_per_row": round(servers_cpu / len(rows) * 1000, 3),
             **usage,
         },
     )
@@ -448,7 +450,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         results = asyncio.run(_main(arguments))
     else:
         with own_durable_stack() as endpoints:
-            measurements.WATCHED_PIDS.update(endpoints.server_pids)
+            measurements.watch_servers(set(endpoints.server_pids))
             arguments.bootstrap_servers = endpoints.bootstrap_servers
             arguments.database_url = endpoints.admin_url
             results = asyncio.run(_main(arguments))

@@ -433,7 +433,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     measurements.QUIET = measurements.QuietPolicy(retries=arguments.retry_disturbed)
     with own_durable_stack() as endpoints:
-        measurements.WATCHED_PIDS.update(endpoints.server_pids)
+        measurements.watch_servers(set(endpoints.server_pids))
         if arguments.wait_quiet:
             asyncio.run(measurements.wait_until_quiet(arguments.wait_quiet))
         results = asyncio.run(

@@ -89,7 +89,7 @@ class Comparison:
 
 
 async def run_everything(endpoints: Endpoints, sizes: Sizes, *, wait_quiet_seconds: float) -> dict[str, Any]:
-    measurements.WATCHED_PIDS.update(endpoints.server_pids)
+    measurements.watch_servers(set(endpoints.server_pids))
     await forget_leftovers(endpoints.bootstrap_servers, endpoints.admin_url)
     postgres = await postgres_facts(endpoints.admin_url, require_durable=True)
     kafka = await kafka_facts(endpoints.bootstrap_servers)
@@ -166,6 +166,7 @@ async def run_everything(endpoints: Endpoints, sizes: Sizes, *, wait_quiet_secon
             pathway_database_url,
             persons=sizes.pathway_persons,
             latency_count=sizes.pathway_latency,
+            drain_persons=sizes.pathway_drain_persons,
         )
     async with scratch_database(endpoints.admin_url) as timeline_database_url:
         measured += await timeline_query.measure_timeline_query(
