@@ -199,7 +199,9 @@ async def test_offsets_are_committed_every_n_events_and_the_remainder_when_the_c
     await scene.produce(topic, 5)
     await eventually(scene.applied, lambda count: count == 5)
 
-    assert await group.committed() == {0: 4}, "the 2nd and 4th events committed; the 5th waits"
+    # The 4th event's commit travels in the background: by the time it goes, the 5th may be finished too.
+    committed = await eventually(group.committed, lambda offsets: offsets.get(0, 0) >= 4)
+    assert committed in ({0: 4}, {0: 5}), "committed every 2 events, never ahead of the finished ones"
     await running.stop()
     assert await group.committed() == {0: 5}
 
