@@ -99,8 +99,10 @@ async def register_partners(engine: AsyncEngine, persons: Sequence[Any]) -> None
             )
 
 
+# Batches of 5 keep each training and its retraction apart; a whole fetch brings them together.
+@pytest.mark.parametrize("batch_size", [5, 1_000], ids=["batches of 5", "one batch"])
 async def test_a_stream_assembled_in_batches_hashes_and_publishes_as_one_at_a_time(
-    one_at_a_time_and_together: tuple[AsyncEngine, AsyncEngine], events: Any
+    one_at_a_time_and_together: tuple[AsyncEngine, AsyncEngine], events: Any, batch_size: int
 ) -> None:
     one_by_one, together = one_at_a_time_and_together
     persons = [events, type(events)(), type(events)()]
@@ -117,8 +119,8 @@ async def test_a_stream_assembled_in_batches_hashes_and_publishes_as_one_at_a_ti
                 published_one_by_one,
                 channel=channel_of(event),
             )
-    for start in range(0, len(stream), 5):
-        batch = stream[start : start + 5]
+    for start in range(0, len(stream), batch_size):
+        batch = stream[start : start + batch_size]
         async with create_session_factory(together)() as session, session.begin():
             await assemble_events(
                 [(event, channel_of(event)) for event in batch],

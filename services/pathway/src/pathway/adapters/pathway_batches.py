@@ -67,11 +67,12 @@ class SqlPathwayBatches:
         changes = [change for _, pathway_changes in changed for change in pathway_changes]
         entries = [entry_row(change.entry) for change in changes if isinstance(change, EntryAppended)]
         alerts = [alert_row(change) for change in changes if isinstance(change, AlertRaised)]
+        # Entries first: a retraction may name an entry appended by an earlier event of the same batch.
+        if entries:
+            await self._session.execute(timeline_entries.insert(), entries)
         for change in changes:
             if isinstance(change, EntryRetracted):
                 await self._session.execute(retraction_of(change))
-        if entries:
-            await self._session.execute(timeline_entries.insert(), entries)
         if alerts:
             await self._session.execute(raised_alerts.insert(), alerts)
         states = [{"person": pathway.person_id, **state_row(pathway)} for pathway, _ in changed]
