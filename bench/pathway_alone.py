@@ -5,7 +5,6 @@ per transaction. `run.py` measures the same with everything else.
 `uv run python bench/pathway_alone.py [--quick] [--wait-quiet S] [--retry-disturbed N]`
 """
 
-import argparse
 import asyncio
 import json
 import sys
@@ -14,11 +13,12 @@ from collections.abc import Sequence
 from dataclasses import asdict
 
 import measurements
+from alone import quiet_stack_of_its_own, section_arguments
 from measurements import Measurement, Sizes, median_of
 from pathway_assembler import DRAIN_NAME, measure_pathway_assembler
 from raw_limits import fill_topic, raw_consumer_throughput, raw_insert_rate
 from run import RESULTS_DIRECTORY, pathway_comparison
-from stack import describe_machine, new_topic, own_durable_stack, scratch_database
+from stack import describe_machine, new_topic, scratch_database
 from workload import EventFactory
 
 from devstack.postgres_urls import plain_url
@@ -67,20 +67,9 @@ async def measure_alone(bootstrap_servers: str, admin_url: str, sizes: Sizes) ->
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--wait-quiet", type=float, default=0.0)
-    parser.add_argument("--retry-disturbed", type=int, default=0)
-    arguments = parser.parse_args(argv)
+    arguments = section_arguments(__doc__, argv)
     sizes = Sizes.quick() if arguments.quick else Sizes.full()
-    measurements.QUIET.retries = arguments.retry_disturbed
-    measurements.QUIET.wait_seconds = max(arguments.wait_quiet, 60.0)
-    with own_durable_stack() as endpoints:
-        measurements.watch_servers(set(endpoints.server_pids))
-        if arguments.wait_quiet:
-            asyncio.run(measurements.wait_until_quiet(arguments.wait_quiet))
+    with quiet_stack_of_its_own(arguments) as endpoints:
         measured = asyncio.run(measure_alone(endpoints.bootstrap_servers, endpoints.admin_url, sizes))
     print("\n".join(measurements.format_measurements(measured)))
     rates = {m.name: m.rate for m in measured}

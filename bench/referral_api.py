@@ -15,7 +15,6 @@ topics by `provision_region_topics`, organisations, a workshop and API keys by `
 cases), then `python -m referral serve`, stopped by its pid at the end.
 """
 
-import argparse
 import asyncio
 import contextlib
 import json
@@ -36,6 +35,7 @@ import aiohttp
 import asyncpg
 import measurements
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from alone import quiet_stack_of_its_own, section_arguments
 from measurements import CpuClock, Measurement, now, throughput
 from raw_limits import raw_insert_rate
 from serve_process import free_port, start_serve, stop, wait_ready
@@ -43,7 +43,6 @@ from stack import (
     TOPIC_PARTITIONS,
     delete_topics,
     describe_machine,
-    own_durable_stack,
     scratch_database,
     sqlalchemy_url,
 )
@@ -424,18 +423,8 @@ async def _measure_alone(bootstrap_servers: str, admin_url: str, quick: bool) ->
 def main(argv: Sequence[str] | None = None) -> int:
     """`uv run python bench/referral_api.py [--quick] [--wait-quiet S] [--retry-disturbed N]`: this section
     alone, on its own durable stack (`run.py` runs it with everything else)."""
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--wait-quiet", type=float, default=0.0)
-    parser.add_argument("--retry-disturbed", type=int, default=0)
-    arguments = parser.parse_args(argv)
-    measurements.QUIET = measurements.QuietPolicy(retries=arguments.retry_disturbed)
-    with own_durable_stack() as endpoints:
-        measurements.watch_servers(set(endpoints.server_pids))
-        if arguments.wait_quiet:
-            asyncio.run(measurements.wait_until_quiet(arguments.wait_quiet))
+    arguments = section_arguments(__doc__, argv)
+    with quiet_stack_of_its_own(arguments) as endpoints:
         results = asyncio.run(
             _measure_alone(endpoints.bootstrap_servers, endpoints.admin_url, arguments.quick)
         )
