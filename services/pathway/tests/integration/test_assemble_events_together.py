@@ -99,8 +99,9 @@ async def register_partners(engine: AsyncEngine, persons: Sequence[Any]) -> None
             )
 
 
-# Batches of 5 keep each training and its retraction apart; a whole fetch brings them together.
-@pytest.mark.parametrize("batch_size", [5, 1_000], ids=["batches of 5", "one batch"])
+# Each split puts other events together: with 5 a training and its retraction stay apart, with 1,000 the
+# whole stream is one fetch (a retraction then names an entry of its own batch).
+@pytest.mark.parametrize("batch_size", [1, 2, 3, 5, 1_000])
 async def test_a_stream_assembled_in_batches_hashes_and_publishes_as_one_at_a_time(
     one_at_a_time_and_together: tuple[AsyncEngine, AsyncEngine], events: Any, batch_size: int
 ) -> None:
