@@ -47,13 +47,5 @@ class WebhookSecretCipher:
         return True
 
     def reencrypt(self, stored: str) -> str:
-        """The same secret under the first key: a token is rotated (decrypted with whichever key reads it),
-        a clear `whsec_` entry is encrypted."""
-        if stored.startswith(SECRET_PREFIX):
-            return self.encrypt(WebhookSecret.parse(stored))
-        try:
-            return self._fernet.rotate(stored.encode()).decode()
-        except InvalidToken:
-            raise UnreadableSecretError(
-                "a webhook secret is encrypted under none of the configured keys"
-            ) from None
+        """The same secret under the first key, whichever key (or the clear form) it was read from."""
+        return self.encrypt(self.decrypt(stored))
