@@ -8,11 +8,13 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pathway.adapters.organisation_repository import SqlOrganisations
 from pathway.adapters.pathway_batches import SqlPathwayBatches
 from pathway.adapters.pathway_repository import SqlPathways
+from pathway.adapters.pathway_snapshot_json import snapshot_from_json
 from pathway.adapters.projection_generations import (
     ProjectionSchema,
     SqlProjectionGenerations,
@@ -23,6 +25,7 @@ from pathway.adapters.projection_hash import projection_hash
 from pathway.adapters.timeline_publisher import alert_raised_id, entry_appended_id, stage_changed_id
 from pathway.domain.errors import RefusedEventError
 from pathway.domain.events import AlertRaised, StageChanged
+from pathway.domain.pathway import PathwaySnapshot
 from pathway.domain.senders import Channel, Organisation
 from pathway.domain.timeline import RecordedEvent, TimelineEntry
 from pathway.entrypoints.cli import MIGRATIONS
@@ -133,6 +136,22 @@ async def test_a_stream_assembled_in_batches_hashes_and_publishes_as_one_at_a_ti
     assert await projection_hash(together) == await projection_hash(one_by_one)
     assert published_together.published == published_one_by_one.published
     assert len(published_together.published) > len(stream) - 2, "entries, stage changes and an alert"
+    assert await stored_snapshots(together) == await folded_snapshots(together)
+    assert await stored_snapshots(one_by_one) == await folded_snapshots(together)
+
+
+async def stored_snapshots(engine: AsyncEngine) -> dict[str, PathwaySnapshot]:
+    async with engine.connect() as connection:
+        rows = await connection.execute(text("SELECT person_id, snapshot FROM pathways"))
+        return {person_id: snapshot_from_json(stored) for person_id, stored in rows}
+
+
+async def folded_snapshots(engine: AsyncEngine) -> dict[str, PathwaySnapshot]:
+    """What each stored timeline folds to, read whole."""
+    async with create_session_factory(engine)() as session, session.begin():
+        pathways = SqlPathways(session)
+        persons = await pathways.person_ids_after(None, limit=100)
+        return {person_id: (await pathways.load_for_update(person_id)).snapshot for person_id in persons}
 
 
 async def test_a_refused_event_leaves_the_whole_batch_unapplied(

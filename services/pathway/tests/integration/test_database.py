@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from event_contracts.catalogue.codes import OrganisationKind
 from pathway.adapters.organisation_repository import SqlOrganisations
+from pathway.adapters.pathway_batches import SqlPathwayBatches
 from pathway.adapters.pathway_repository import SqlPathways
 from pathway.adapters.tables import metadata
 from pathway.domain.senders import Organisation
@@ -71,6 +72,37 @@ async def test_a_pathway_reloads_as_it_was_saved_with_its_retractions_and_alerts
     assert [entry.arrived_late for entry in reloaded.entries] == [False, False, True, False]
     assert stored.stage == "referred"
     assert stored.state["barriers"][str(barrier)]["status"] == "identified"
+
+
+async def test_a_batch_reads_a_whole_timeline_only_when_it_may_fold_it_again(
+    engine: AsyncEngine, events
+) -> None:
+    """Events after every stored one resume the pathway from its snapshot; a late event, a retraction
+    or a pathway stored without a snapshot (before migration 0007) read the whole timeline."""
+    sent, accepted = events.referral_sent(0), events.referral_accepted(2)
+    sessions = create_session_factory(engine)
+    async with sessions() as session, session.begin():
+        pathways = SqlPathways(session)
+        pathway = await pathways.load_for_update(str(events.person_id))
+        for event in [sent, events.member_added(1), accepted]:
+            await pathways.save(pathway, pathway.record(event))
+
+    async def loaded(*batch):
+        async with sessions() as session, session.begin():
+            return (await SqlPathwayBatches(session).load_many_for_update(batch))[str(events.person_id)]
+
+    resumed = await loaded(events.referral_started(3), accepted)
+    assert resumed.entries == [], "no entry read"
+    assert resumed.snapshot == pathway.snapshot
+    assert resumed.entry_for(accepted.reference) == pathway.entry_for(accepted.reference)
+    assert resumed.record(accepted) == [], "an event of the batch already recorded is seen as such"
+    assert len((await loaded(events.barrier_identified(1.5, uuid4()))).entries) == 3, "late"
+    assert len((await loaded(events.retraction(3, of=accepted))).entries) == 3, "retraction"
+    async with engine.begin() as connection:
+        await connection.execute(text("UPDATE pathways SET snapshot = NULL"))
+    legacy = await loaded(events.referral_started(3))
+    assert len(legacy.entries) == 3
+    assert legacy.snapshot == pathway.snapshot
 
 
 async def test_registering_an_organisation_again_replaces_its_kind_and_rights(engine: AsyncEngine) -> None:

@@ -3,6 +3,7 @@ data and all; a new generation is a schema of its own with every projection tabl
 that is not live may be dropped, and reference data survives it."""
 
 import asyncio
+from datetime import UTC, datetime
 from uuid import uuid4
 
 import pytest
@@ -120,3 +121,34 @@ async def test_only_a_generation_that_is_not_live_is_dropped_and_reference_data_
         async with sessions() as session, session.begin():
             await SqlProjectionGenerations(session).switch_to(2)
     await engine.dispose()
+
+
+async def test_snapshots_are_added_to_every_generation_kept_even_one_rebuilt_before_them(
+    fresh_database: str,
+) -> None:
+    await asyncio.to_thread(command.upgrade, alembic_config(MIGRATIONS, fresh_database), "0006")
+    engine = create_database_engine(fresh_database, pool_size=1)
+    async with engine.begin() as connection:
+        for number, dropped in ((2, False), (3, True)):
+            await connection.execute(
+                text(
+                    "INSERT INTO projection_generations (generation, schema_name, dropped_at)"
+                    " VALUES (:n, :s, :d)"
+                ),
+                {"n": number, "s": f"projection_{number}", "d": datetime.now(UTC) if dropped else None},
+            )
+        await connection.execute(text("CREATE SCHEMA projection_2"))
+        # As a rebuild before migration 0007 made it: without the column.
+        await connection.execute(
+            text("CREATE TABLE projection_2.pathways (LIKE public.pathways INCLUDING ALL)")
+        )
+
+    await asyncio.to_thread(upgrade_to_head, MIGRATIONS, fresh_database)
+
+    with_snapshots = await _rows(
+        engine,
+        "SELECT table_schema FROM information_schema.columns"
+        " WHERE table_name = 'pathways' AND column_name = 'snapshot' ORDER BY table_schema",
+    )
+    await engine.dispose()
+    assert with_snapshots == [("projection_2",), ("public",)]

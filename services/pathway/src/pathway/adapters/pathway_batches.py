@@ -1,20 +1,27 @@
 """The SQL of assembling many events at once: the pathways they concern read and locked in a few
 statements, and what changed written back with one statement per kind of row.
 
+A pathway is resumed from its stored snapshot, with only the entries of the batch's own events (to see
+which are already recorded), unless the batch may fold its timeline again (a late event, a retraction)
+or it has no snapshot yet: then its whole timeline is read.
+
 The statements are built once, the persons of a batch travelling as one array parameter: a statement
 with a value or an IN item per person would be compiled again for every batch."""
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import String, any_, bindparam, func, select
+from sqlalchemy import Select, String, Uuid, and_, any_, bindparam, func, select
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pathway.adapters.pathway_repository import alert_row, entry_from_row, entry_row, retraction_of, state_row
+from pathway.adapters.pathway_snapshot_json import snapshot_from_json
 from pathway.adapters.tables import pathways, raised_alerts, timeline_entries
 from pathway.domain.events import AlertRaised, EntryAppended, EntryRetracted, PathwayEvent
-from pathway.domain.pathway import Pathway
+from pathway.domain.pathway import Pathway, needs_whole_timeline
+from pathway.domain.timeline import RecordedEvent, TimelineEntry
 
 _PERSONS = bindparam("persons", type_=ARRAY(String))
 _OPEN = (
@@ -23,7 +30,7 @@ _OPEN = (
     .on_conflict_do_nothing()
 )
 _LOCK = (
-    select(pathways.c.person_id)
+    select(pathways.c.person_id, pathways.c.snapshot)
     .where(pathways.c.person_id == any_(_PERSONS))
     .order_by(pathways.c.person_id)
     .with_for_update()
@@ -32,6 +39,17 @@ _ENTRIES = (
     select(timeline_entries)
     .where(timeline_entries.c.person_id == any_(_PERSONS))
     .order_by(timeline_entries.c.person_id, timeline_entries.c.seq)
+)
+_REFERENCES = select(
+    func.unnest(bindparam("sources", type_=ARRAY(String))).label("source"),
+    func.unnest(bindparam("event_ids", type_=ARRAY(Uuid))).label("event_id"),
+).subquery()
+_RECORDED = select(timeline_entries).join(
+    _REFERENCES,
+    and_(
+        timeline_entries.c.event_source == _REFERENCES.c.source,
+        timeline_entries.c.event_id == _REFERENCES.c.event_id,
+    ),
 )
 _ALERTS = select(raised_alerts.c.person_id, raised_alerts.c.alert_id).where(
     raised_alerts.c.person_id == any_(_PERSONS)
@@ -45,23 +63,63 @@ class SqlPathwayBatches:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def load_many_for_update(self, person_ids: Collection[str]) -> dict[str, Pathway]:
+    async def load_many_for_update(self, events: Sequence[RecordedEvent]) -> dict[str, Pathway]:
         """Locked in person id order, as every instance locks them, so that two never wait on each other."""
-        ordered = sorted(set(person_ids))
-        persons = {"persons": ordered}
-        await self._session.execute(_OPEN, persons)
-        await self._session.execute(_LOCK, persons)
-        loaded = {person_id: Pathway(person_id=person_id) for person_id in ordered}
-        for row in await self._session.execute(_ENTRIES, persons):
-            entry = entry_from_row(row)
-            loaded[entry.event.person_id].entries.append(entry)
-        alerts = await self._session.execute(_ALERTS, persons)
+        by_person: dict[str, list[RecordedEvent]] = {}
+        for event in events:
+            by_person.setdefault(event.person_id, []).append(event)
+        ordered = sorted(by_person)
+        await self._session.execute(_OPEN, {"persons": ordered})
+        snapshots = {
+            str(person_id): snapshot_from_json(stored)
+            for person_id, stored in await self._session.execute(_LOCK, {"persons": ordered})
+            if stored is not None
+        }
+        recorded = await self._recorded([event for person_id in snapshots for event in by_person[person_id]])
+        resumable = {
+            person_id: snapshot
+            for person_id, snapshot in snapshots.items()
+            if not needs_whole_timeline(snapshot, _to_append(by_person[person_id], recorded.get(person_id)))
+        }
+        whole = {person_id: Pathway(person_id) for person_id in ordered if person_id not in resumable}
+        if whole:
+            for entry in await self._entries(_ENTRIES, {"persons": list(whole)}):
+                whole[entry.event.person_id].entries.append(entry)
+        raised = await self._raised_alerts(ordered)
+        for pathway in whole.values():
+            pathway.raised_alerts = raised.get(pathway.person_id, frozenset())
+        resumed = {
+            person_id: Pathway.resumed(
+                person_id, snapshot, recorded.get(person_id, ()), raised.get(person_id, frozenset())
+            )
+            for person_id, snapshot in resumable.items()
+        }
+        return whole | resumed
+
+    async def _raised_alerts(self, person_ids: list[str]) -> dict[str, frozenset[UUID]]:
         raised: dict[str, set[UUID]] = {}
-        for person_id, alert_id in alerts:
+        for person_id, alert_id in await self._session.execute(_ALERTS, {"persons": person_ids}):
             raised.setdefault(str(person_id), set()).add(UUID(str(alert_id)))
-        for person_id, alert_ids in raised.items():
-            loaded[person_id].raised_alerts = frozenset(alert_ids)
-        return loaded
+        return {person_id: frozenset(alert_ids) for person_id, alert_ids in raised.items()}
+
+    async def _recorded(self, events: Sequence[RecordedEvent]) -> dict[str, list[TimelineEntry]]:
+        """The entries already recorded for these events, each on its own person's timeline."""
+        if not events:
+            return {}
+        person_of = {(event.source, event.event_id): event.person_id for event in events}
+        references = {
+            "sources": [source for source, _ in person_of],
+            "event_ids": [event_id for _, event_id in person_of],
+        }
+        recorded: dict[str, list[TimelineEntry]] = {}
+        for entry in await self._entries(_RECORDED, references):
+            event = entry.event
+            if person_of[(event.source, event.event_id)] == event.person_id:
+                recorded.setdefault(event.person_id, []).append(entry)
+        return recorded
+
+    async def _entries(self, query: Select[Any], parameters: dict[str, Any]) -> list[TimelineEntry]:
+        return [entry_from_row(row) for row in await self._session.execute(query, parameters)]
 
     async def save_many(self, changed: Sequence[tuple[Pathway, Sequence[PathwayEvent]]]) -> None:
         changes = [change for _, pathway_changes in changed for change in pathway_changes]
@@ -78,3 +136,11 @@ class SqlPathwayBatches:
         states = [{"person": pathway.person_id, **state_row(pathway)} for pathway, _ in changed]
         if states:
             await self._session.execute(_STORE_STATE, states)
+
+
+def _to_append(
+    events: Sequence[RecordedEvent], recorded: Sequence[TimelineEntry] | None
+) -> list[RecordedEvent]:
+    """What recording the events will append: those on the timeline already change nothing."""
+    known = {entry.event.reference for entry in recorded or ()}
+    return [event for event in events if event.reference not in known]

@@ -8,6 +8,7 @@ from sqlalchemy import Row, Update, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pathway.adapters.pathway_snapshot_json import snapshot_as_json
 from pathway.adapters.pathway_state_json import state_as_json
 from pathway.adapters.tables import pathways, raised_alerts, timeline_entries
 from pathway.domain.events import AlertRaised, EntryAppended, EntryRetracted, PathwayEvent
@@ -126,6 +127,7 @@ def state_row(pathway: Pathway) -> dict[str, object]:
         "next_session_on": state.next_session_on,
         "state": state_as_json(state),
         "next_alert_due_at": pathway.next_alert_due_at,
+        "snapshot": snapshot_as_json(pathway.snapshot),
     }
 
 

@@ -43,6 +43,7 @@ pathways = Table(
     Column("state", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
     Column("recomputed_at", DateTime(timezone=True)),
     Column("next_alert_due_at", DateTime(timezone=True)),
+    Column("snapshot", JSONB),
     Index("pathways_alert_due", "next_alert_due_at", postgresql_where=text("next_alert_due_at IS NOT NULL")),
 )
 

@@ -2,8 +2,13 @@
 
 Recomputing from every visible entry makes late events and retractions correct by construction instead
 of by patching the state. An entry that comes after every visible one would be folded last anyway, so it
-is applied to the state already folded; anything else folds the timeline again."""
+is applied to the state already folded; anything else folds the timeline again.
 
+So only a late event or a retraction needs the whole timeline. For the others a pathway can be resumed
+from its snapshot, what its entries folded to, without reading them: the cost of an event then does not
+grow with the length of the person's timeline."""
+
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
@@ -17,6 +22,31 @@ from pathway.domain.retractions import refuse_unless_retractable
 from pathway.domain.timeline import EventReference, RecordedEvent, TimelineEntry, retracted_reference
 
 
+class WholeTimelineNeededError(Exception):
+    """A pathway resumed from its snapshot was asked for something only its whole timeline can answer."""
+
+
+@dataclass(frozen=True)
+class PathwaySnapshot:
+    """What a pathway's entries fold to, stored beside them."""
+
+    state: PathwayState
+    last_seq: int
+    latest_occurrence: datetime | None
+    """When the latest visible entry happened: an event before it arrives late."""
+
+
+def needs_whole_timeline(snapshot: PathwaySnapshot, events: Sequence[RecordedEvent]) -> bool:
+    """Whether recording these events, in this order, may fold the timeline again: a retraction, or an
+    event before one already on the timeline or before an earlier one of them, arriving late."""
+    latest = snapshot.latest_occurrence
+    for event in events:
+        if event.name == EVENT_RETRACTED or (latest is not None and event.occurred_at < latest):
+            return True
+        latest = event.occurred_at
+    return False
+
+
 @dataclass
 class _Folded:
     """What the pathway knows of its entries, kept up to date as they are appended."""
@@ -26,7 +56,6 @@ class _Folded:
     by_reference: dict[EventReference, TimelineEntry]
     last_seq: int
     latest_occurrence: datetime | None
-    """When the latest visible entry happened: an event before it arrives late."""
 
     @classmethod
     def of(cls, entries: list[TimelineEntry]) -> "_Folded":
@@ -55,8 +84,36 @@ class _Folded:
 class Pathway:
     person_id: str
     entries: list[TimelineEntry] = field(default_factory=list)
+    """The whole timeline; for a pathway resumed from its snapshot, only the entries appended since."""
     raised_alerts: frozenset[UUID] = frozenset()
     _folded: _Folded | None = field(default=None, init=False, repr=False, compare=False)
+    _whole: bool = field(default=True, init=False, repr=False, compare=False)
+
+    @classmethod
+    def resumed(
+        cls,
+        person_id: str,
+        snapshot: PathwaySnapshot,
+        recorded: Iterable[TimelineEntry],
+        raised_alerts: frozenset[UUID],
+    ) -> "Pathway":
+        """The pathway as its snapshot says, knowing of its entries only `recorded`: at least those of
+        the events it is about to record, so that it sees which it has already."""
+        pathway = cls(person_id=person_id, raised_alerts=raised_alerts)
+        pathway._whole = False
+        pathway._folded = _Folded(
+            count=0,
+            state=snapshot.state,
+            by_reference={entry.event.reference: entry for entry in recorded},
+            last_seq=snapshot.last_seq,
+            latest_occurrence=snapshot.latest_occurrence,
+        )
+        return pathway
+
+    @property
+    def snapshot(self) -> PathwaySnapshot:
+        folded = self._fold()
+        return PathwaySnapshot(folded.state, folded.last_seq, folded.latest_occurrence)
 
     @property
     def last_seq(self) -> int:
@@ -68,8 +125,13 @@ class Pathway:
 
     def _fold(self) -> _Folded:
         if self._folded is None or self._folded.count != len(self.entries):
+            self._refuse_unless_whole()
             self._folded = _Folded.of(self.entries)
         return self._folded
+
+    def _refuse_unless_whole(self) -> None:
+        if not self._whole:
+            raise WholeTimelineNeededError(self.person_id)
 
     @property
     def next_alert_due_at(self) -> datetime | None:
@@ -115,6 +177,7 @@ class Pathway:
         """Hide the retracted entry (it stays on record), record the retraction, recompute the state."""
         if self.entry_for(retraction.reference) is not None:
             return []
+        self._refuse_unless_whole()
         target = refuse_unless_retractable(retraction, retracted, self.entry_for(retracted))
         before = self.state
         self.entries = [entry.as_retracted() if entry is target else entry for entry in self.entries]
@@ -130,6 +193,8 @@ class Pathway:
     def _add_entry(self, event: RecordedEvent) -> TimelineEntry:
         folded = self._fold()
         arrived_late = folded.arrives_late(event)
+        if arrived_late:
+            self._refuse_unless_whole()
         entry = TimelineEntry(event=event, seq=folded.last_seq + 1, arrived_late=arrived_late)
         self.entries.append(entry)
         if arrived_late:

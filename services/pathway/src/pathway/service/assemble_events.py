@@ -23,7 +23,7 @@ async def assemble_events(
 ) -> None:
     for event, _ in events:
         refuse_what_only_the_pathway_emits(event.name)
-    loaded = await pathways.load_many_for_update([event.person_id for event, _ in events])
+    loaded = await pathways.load_many_for_update([event for event, _ in events])
     senders = RememberedOrganisations(organisations)
     changed: dict[str, list[PathwayEvent]] = {}
     for event, channel in events:

@@ -10,7 +10,7 @@ from pathway.domain.events import AlertRaised, PathwayEvent, StageChanged
 from pathway.domain.pathway import Pathway
 from pathway.domain.pathway_state import PathwayState
 from pathway.domain.senders import Organisation
-from pathway.domain.timeline import EventReference, TimelineEntry
+from pathway.domain.timeline import EventReference, RecordedEvent, TimelineEntry
 
 
 class Pathways(Protocol):
@@ -28,8 +28,9 @@ class Pathways(Protocol):
 
 
 class PathwayBatches(Protocol):
-    async def load_many_for_update(self, person_ids: Collection[str]) -> dict[str, Pathway]:
-        """Each person's pathway with every entry, all locked until the transaction ends."""
+    async def load_many_for_update(self, events: Sequence[RecordedEvent]) -> dict[str, Pathway]:
+        """The pathway of each person these events are about, able to record them in this order, all
+        locked until the transaction ends."""
 
     async def save_many(self, changed: Sequence[tuple[Pathway, Sequence[PathwayEvent]]]) -> None:
         """Store each pathway's changes and the state they lead to, in the caller's transaction."""

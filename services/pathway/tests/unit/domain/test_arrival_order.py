@@ -3,11 +3,12 @@
 import contextlib
 from uuid import uuid4
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pathway.domain.errors import RefusedEventError
-from pathway.domain.pathway import Pathway
+from pathway.domain.pathway import Pathway, WholeTimelineNeededError, needs_whole_timeline
 from pathway.domain.pathway_state import fold
 
 BARRIERS = (uuid4(), uuid4())
@@ -99,3 +100,49 @@ def test_the_state_kept_while_appending_is_the_fold_of_the_whole_timeline(events
         assert pathway.state == fold(pathway.entries)
         assert pathway.last_seq == len(pathway.entries)
         assert all(pathway.entry_for(entry.event.reference) == entry for entry in pathway.entries)
+
+
+@fixture_once
+@given(history=histories, data=st.data())
+def test_a_pathway_resumed_from_its_snapshot_records_what_the_whole_timeline_records(
+    events, history, data
+) -> None:
+    """Resumed at any point, knowing only the entries of the events still to come: when the timeline
+    need not be read whole it records exactly the same; when it must, it refuses before changing anything."""
+    days = data.draw(st.lists(st.integers(0, 3), min_size=len(history), max_size=len(history)))
+    occurred = [BUILDERS[name](events, day) for day, name in zip(days, history, strict=True)]
+    retracted = data.draw(st.sets(st.sampled_from(range(len(occurred)))))
+    retractions = [events.retraction(4 + position, of=occurred[position]) for position in retracted]
+    arrival = data.draw(st.permutations([*occurred, *retractions]))
+    resumed_at = data.draw(st.integers(0, len(arrival)))
+    whole = arrived_quietly(arrival[:resumed_at], events.person_id)
+    still_to_come = data.draw(st.lists(st.sampled_from(arrival), max_size=6)) if arrival else []
+    known = [whole.entry_for(event.reference) for event in still_to_come]
+    resumed = Pathway.resumed(
+        whole.person_id, whole.snapshot, [entry for entry in known if entry], whole.raised_alerts
+    )
+    may_stay_resumed = not needs_whole_timeline(whole.snapshot, still_to_come)
+
+    for event in still_to_come:
+        before = resumed.snapshot
+        try:
+            recorded = resumed.record(event)
+        except WholeTimelineNeededError:
+            assert not may_stay_resumed, "needs_whole_timeline said the snapshot was enough"
+            assert resumed.snapshot == before
+            return
+        except RefusedEventError:
+            with pytest.raises(RefusedEventError):
+                whole.record(event)
+            continue
+        assert recorded == whole.record(event)
+        assert resumed.snapshot == whole.snapshot
+
+
+def arrived_quietly(events_in_arrival_order, person_id) -> Pathway:
+    """Like `arrived`, a retraction before its event changing nothing."""
+    pathway = Pathway(person_id=str(person_id))
+    for event in events_in_arrival_order:
+        with contextlib.suppress(RefusedEventError):
+            pathway.record(event)
+    return pathway
