@@ -288,6 +288,9 @@ class Sizes:
     pathway_persons: int = 1_000
     pathway_drain_persons: int = 3_000
     """Persons of each assembler drain (4 timed events each): a drain of a few seconds, not one."""
+    pathway_long_timeline_persons: int = 1_000
+    pathway_prior_entries: int = 150
+    """The drain of persons with long timelines: their prior entries go through the running service first."""
     pathway_latency: int = 1_000
     timeline_rows: int = 1_000_000
     timeline_reads: int = 1_000
@@ -327,6 +330,8 @@ class Sizes:
             referral_creations=500,
             pathway_persons=100,
             pathway_drain_persons=100,
+            pathway_long_timeline_persons=100,
+            pathway_prior_entries=30,
             pathway_latency=100,
             timeline_rows=100_000,
             timeline_reads=100,

@@ -15,7 +15,12 @@ from dataclasses import asdict
 import measurements
 from alone import quiet_stack_of_its_own, section_arguments
 from measurements import Measurement, Sizes, median_of
-from pathway_assembler import DRAIN_NAME, measure_pathway_assembler
+from pathway_assembler import (
+    PRIOR_ENTRIES_DETAIL,
+    compared_with_raw_limits,
+    describe_long_timelines,
+    measure_pathway_assembler,
+)
 from raw_limits import fill_topic, raw_consumer_throughput, raw_insert_rate
 from run import RESULTS_DIRECTORY, pathway_comparison
 from stack import describe_machine, new_topic, scratch_database
@@ -62,6 +67,8 @@ async def measure_alone(bootstrap_servers: str, admin_url: str, sizes: Sizes) ->
             persons=sizes.pathway_persons,
             latency_count=sizes.pathway_latency,
             drain_persons=sizes.pathway_drain_persons,
+            long_timeline_persons=sizes.pathway_long_timeline_persons,
+            prior_entries=sizes.pathway_prior_entries,
         )
     return measured
 
@@ -76,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     comparisons = [
         pathway_comparison(drain, sizes, rates.__getitem__)
         for drain in measured
-        if drain.name.startswith(DRAIN_NAME)
+        if compared_with_raw_limits(drain)
     ]
     for comparison in comparisons:
         lower_name, lower = comparison.lower_limit
@@ -84,6 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{comparison.kit}: {comparison.kit_rate:.1f} events/s = {comparison.share:.0%} of {lower_name} "
             f"({lower:.1f}/s; goal ≥ 50%: {'met' if comparison.share >= 0.5 else 'NOT met'})"
         )
+    for long_timelines in (m for m in measured if PRIOR_ENTRIES_DETAIL in m.details):
+        print(describe_long_timelines(long_timelines))
     output = RESULTS_DIRECTORY / f"pathway-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}.json"
     output.parent.mkdir(exist_ok=True)
     report = {

@@ -29,7 +29,7 @@ import tempfile
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -63,6 +63,8 @@ from service_kit.outbox import OUTBOX_CHANNEL
 from service_kit.provisioning import provision_region_topics, region_topic_names
 
 DRAIN_NAME = "pathway assembler drain"
+PRIOR_ENTRIES_DETAIL = "prior_entries_per_person"
+RELATIVE_RATE_DETAIL = "rate_relative_to_the_drain_of_new_persons"
 LATENCY_NAME = "pathway: POST /events answer → entry readable"
 INGESTION_NAME = "pathway: POST /events, 1 event each"
 INGESTION_CLIENTS = 32
@@ -208,12 +210,17 @@ async def _scalar(database_url: str, query: str, *arguments: Any) -> Any:
         await connection.close()
 
 
+_ENTRIES_STORED = "SELECT coalesce(sum(last_seq), 0) FROM pathways"
+
+
 async def wait_for_entries(database_url: str, count: int, timeout_seconds: float) -> None:
     connection = await asyncpg.connect(plain_url(database_url))
     try:
         async with asyncio.timeout(timeout_seconds):
-            # Another process writes the table: nothing to wait on but the table itself.
-            while await connection.fetchval("SELECT count(*) FROM timeline_entries") < count:  # noqa: ASYNC110
+            # Another process writes the tables: nothing to wait on but them. Each person's last seq is
+            # their number of entries, stored in the entries' transaction; summed over the pathways, it
+            # costs the server far less than counting every entry, ten times a second, during a measure.
+            while await connection.fetchval(_ENTRIES_STORED) < count:  # noqa: ASYNC110
                 await asyncio.sleep(POLL_SECONDS)
     finally:
         await connection.close()
@@ -239,6 +246,18 @@ async def _row_counts(database_url: str) -> dict[str, int]:
     }
 
 
+async def take_in_set_up(bench: PathwayBench, set_up: Sequence[Routed], timeout_seconds: float) -> None:
+    """Through the running service, the referral topic's events first: the partner is refused about a
+    person until the care team is stored, and Kafka keeps no order across the two topics."""
+    for topic in ("referral", "partner"):
+        events = [routed for routed in set_up if routed.topic == topic]
+        if not events:
+            continue
+        already = (await _row_counts(bench.database_url))["timeline_entries"]
+        await publish(bench, events)
+        await wait_for_entries(bench.database_url, already + len(events), timeout_seconds)
+
+
 async def drain_throughput(
     bench: PathwayBench, workload: PathwayWorkload, timeout_seconds: float, *, batch_size: int | None = None
 ) -> Measurement:
@@ -246,10 +265,10 @@ async def drain_throughput(
     put on the topics while it is stopped, and taken in after it starts again, with at most
     ``batch_size`` events per transaction (the service's own default when None)."""
     set_up, timed = workload.set_up(), workload.timed()
-    already = (await _row_counts(bench.database_url))["timeline_entries"]
     await bench.start()
-    await publish(bench, set_up)
-    await wait_for_entries(bench.database_url, already + len(set_up), timeout_seconds)
+    set_up_started = now()
+    await take_in_set_up(bench, set_up, timeout_seconds)
+    set_up_seconds = now() - set_up_started
     bench.stop()
     before = await _row_counts(bench.database_url)
     await publish(bench, timed)
@@ -296,6 +315,7 @@ async def drain_throughput(
             },
             "persons": len(workload.persons),
             "set_up_events": len(set_up),
+            "set_up_seconds": round(set_up_seconds, 2),
             "start_to_ready_seconds": round(ready - bench.starts[-1], 3),
             "start_to_last_entry_seconds": round(done - bench.starts[-1], 3),
             "mean_transaction_ms": round(handler_seconds / transactions * 1000, 3) if transactions else None,
@@ -347,8 +367,7 @@ async def live_drain_throughput(
     try:
         already = (await _row_counts(bench.database_url))["timeline_entries"]
         await bench.start()
-        await publish(bench, set_up)
-        await wait_for_entries(bench.database_url, already + len(set_up), timeout_seconds)
+        await take_in_set_up(bench, set_up, timeout_seconds)
         await wait_for_group(bench.bootstrap_servers, f"{bench.region}.pathway.assembler", instances)
         marker: datetime = await _scalar(bench.database_url, "SELECT clock_timestamp()")
         clock, service_cpu_before, started = MachineClock(), tree_cpu_seconds(bench.pid), now()
@@ -575,6 +594,46 @@ def drain_name(batch_size: int) -> str:
     return f"{DRAIN_NAME}, 1 event/tx" if batch_size == 1 else f"{DRAIN_NAME}, batches of ≤ {batch_size}"
 
 
+def long_timelines_name(prior_entries: int) -> str:
+    return f"{drain_name(_default_batch_size())}, persons with {prior_entries} prior entries"
+
+
+def compared_with_raw_limits(measured: Measurement) -> bool:
+    """Issue #4's drains, of persons whose timelines they begin; the drain of long timelines is compared
+    with the drain of new persons instead."""
+    return measured.name.startswith(DRAIN_NAME) and PRIOR_ENTRIES_DETAIL not in measured.details
+
+
+def relative_to_the_drain_of_new_persons(long_timelines: Measurement, drain: Measurement) -> Measurement:
+    details = {
+        **long_timelines.details,
+        RELATIVE_RATE_DETAIL: round(long_timelines.rate / drain.rate, 3),
+        "drain_of_new_persons_rate": drain.rate,
+    }
+    return replace(long_timelines, details=details)
+
+
+def describe_long_timelines(measured: Measurement) -> str:
+    """One line for the tables of `run.py` and `pathway_alone.py`."""
+    details = measured.details
+    return (
+        f"{measured.name}: {measured.rate:.1f} events/s = {details[RELATIVE_RATE_DETAIL]:.0%} of the drain "
+        f"of new persons ({details['drain_of_new_persons_rate']:.1f}/s); {details['persons']} persons with "
+        f"{details[PRIOR_ENTRIES_DETAIL]} entries each before"
+    )
+
+
+async def drain_of_long_timelines(
+    bench: PathwayBench, workload: PathwayWorkload, prior_entries: int, timeout_seconds: float
+) -> Measurement:
+    """The drain with the service's default batches, of persons who each have about ``prior_entries``
+    entries already: how the assembler's cost per event depends on the length of a timeline."""
+    bench.stop()
+    measured = await drain_throughput(bench, workload, timeout_seconds)
+    details = {**measured.details, PRIOR_ENTRIES_DETAIL: workload.prior_entries}
+    return replace(measured, name=long_timelines_name(prior_entries), details=details)
+
+
 async def measure_pathway_assembler(
     bootstrap_servers: str,
     database_url: str,
@@ -582,10 +641,13 @@ async def measure_pathway_assembler(
     persons: int,
     latency_count: int,
     drain_persons: int | None = None,
+    long_timeline_persons: int = 0,
+    prior_entries: int = 0,
     drain_timeout_seconds: float = 900.0,
 ) -> list[Measurement]:
     """The drain one event per transaction and, when the service batches, with its default batches;
-    then the latency at half the rate of the service as configured by default."""
+    then the latency at half the rate of the service as configured by default; last, with
+    ``long_timeline_persons``, the drain of persons who have ``prior_entries`` entries already."""
     async with pathway_region(bootstrap_servers, database_url) as bench:
         workloads: list[PathwayWorkload] = []
 
@@ -598,6 +660,14 @@ async def measure_pathway_assembler(
         async def live_drain_of_new_persons(instances: int) -> Measurement:
             workloads.append(PathwayWorkload(bench.region, drain_persons or persons, seed=len(workloads) + 1))
             return await live_drain_throughput(bench, workloads[-1], instances, drain_timeout_seconds)
+
+        async def drain_of_persons_with_long_timelines() -> Measurement:
+            workloads.append(
+                PathwayWorkload(
+                    bench.region, long_timeline_persons, seed=len(workloads) + 1, prior_entries=prior_entries
+                )
+            )
+            return await drain_of_long_timelines(bench, workloads[-1], prior_entries, drain_timeout_seconds)
 
         timed = persons * PathwayWorkload.TIMED_PER_PERSON
         drained = (drain_persons or persons) * PathwayWorkload.TIMED_PER_PERSON
@@ -625,7 +695,17 @@ async def measure_pathway_assembler(
         latency = await measurements.measure_quietly(
             lambda: ingest_to_readable_latency(bench, workloads[-1], latency_count, rate)
         )
-    return [*drains, *live, ingestion, latency]
+        # Last, so that the seeds, thus the persons and ids, of the figures above stay those of earlier runs.
+        long_timelines = []
+        if long_timeline_persons:
+            print(
+                f"  {long_timelines_name(prior_entries)}: set-up of {long_timeline_persons} persons, then "
+                f"{long_timeline_persons * PathwayWorkload.TIMED_PER_PERSON} events …",
+                flush=True,
+            )
+            measured = await measurements.measure_quietly(drain_of_persons_with_long_timelines)
+            long_timelines.append(relative_to_the_drain_of_new_persons(measured, drains[-1]))
+    return [*drains, *long_timelines, *live, ingestion, latency]
 
 
 async def profile_the_drain(

@@ -6,6 +6,7 @@ sends barrier events about the person on the partner topic. Every event passes t
 so none is dead-lettered; a run checks it.
 """
 
+import math
 import random
 import uuid
 from dataclasses import dataclass
@@ -45,15 +46,29 @@ class Routed:
 
 class PathwayWorkload:
     """Deterministic for a seed. ``set_up`` makes the persons known and puts the partner in their care
-    teams; ``timed`` is what the assembler is timed on; ``barrier_identified`` makes one more event."""
+    teams, then gives each person about ``prior_entries`` entries; ``timed`` is what the assembler is timed
+    on; ``barrier_identified`` makes one more event."""
 
     TIMED_PER_PERSON = 4
+    REFERRAL_SET_UP_PER_PERSON = 2
+    BARRIER_CYCLE = 3
+    """Events of one barrier cycle: identified, action started, lifted."""
+    PRIOR_CYCLES_BETWEEN_HOURS = (0.5, 1.0)
+    """The prior barrier cycles happen after the partner joins the care team and before the timed events."""
 
-    def __init__(self, region: str, persons: int, seed: int = 20_261_127) -> None:
+    def __init__(self, region: str, persons: int, seed: int = 20_261_127, *, prior_entries: int = 0) -> None:
         self._random = random.Random(seed)
         self.region = region
         self.persons = [self._uuid() for _ in range(persons)]
         self._referrals = {person: self._uuid() for person in self.persons}
+        self.prior_cycles = math.ceil(
+            max(0, prior_entries - self.REFERRAL_SET_UP_PER_PERSON) / self.BARRIER_CYCLE
+        )
+
+    @property
+    def prior_entries(self) -> int:
+        """Entries each person has after ``set_up``."""
+        return self.REFERRAL_SET_UP_PER_PERSON + self.prior_cycles * self.BARRIER_CYCLE
 
     def _uuid(self) -> uuid.UUID:
         return uuid.UUID(int=self._random.getrandbits(128), version=4)
@@ -76,7 +91,12 @@ class PathwayWorkload:
         return Routed("partner", self._event(data, person, hours, f"/organisations/{PARTNER}"))
 
     def set_up(self) -> list[Routed]:
-        """Per person: `referral.sent`, then `care_team.member_added` for the partner."""
+        """Per person: `referral.sent`, then `care_team.member_added` for the partner; then, from the
+        partner, the prior barrier cycles (none by default). Kafka keeps no order across the two topics:
+        the partner's events must go in once the care teams are stored."""
+        return self._referral_set_up() + self._prior_barrier_cycles()
+
+    def _referral_set_up(self) -> list[Routed]:
         routed = []
         for person in self.persons:
             sent = referral.ReferralSent(
@@ -100,6 +120,44 @@ class PathwayWorkload:
             ]
         return routed
 
+    def _prior_barrier_cycles(self) -> list[Routed]:
+        first, last = self.PRIOR_CYCLES_BETWEEN_HOURS
+        step = (last - first) / (self.prior_cycles * self.BARRIER_CYCLE + 1)
+        routed = []
+        for person in self.persons:
+            for cycle in range(self.prior_cycles):
+                identified_at = first + (cycle * self.BARRIER_CYCLE + 1) * step
+                barrier, category = self._fresh_barrier()
+                routed += self._barrier_cycle(person, identified_at, step, barrier, category)
+        return routed
+
+    def _fresh_barrier(self) -> tuple[uuid.UUID, BarrierCategory]:
+        return self._uuid(), self._random.choice(CATEGORIES)
+
+    def _barrier_cycle(
+        self,
+        person: uuid.UUID,
+        identified_at: float,
+        step: float,
+        barrier: uuid.UUID,
+        category: BarrierCategory,
+    ) -> list[Routed]:
+        """The barrier identified at ``identified_at`` hours, its action started ``step`` later and lifted
+        ``step`` after that."""
+        return [
+            self.barrier_identified(person, identified_at, barrier=barrier, category=category),
+            self._from_partner(
+                partner.BarrierActionStarted(
+                    barrier_id=barrier, category=category, responsible_organisation_id=PARTNER
+                ),
+                person,
+                identified_at + step,
+            ),
+            self._from_partner(
+                partner.BarrierLifted(barrier_id=barrier, category=category), person, identified_at + 2 * step
+            ),
+        ]
+
     def timed(self) -> list[Routed]:
         """Per person: `referral.accepted` on the referral topic; `barrier.identified`,
         `barrier.action_started` and `barrier.lifted` on the partner topic, in that order."""
@@ -108,18 +166,10 @@ class PathwayWorkload:
             accepted = referral.ReferralAccepted(
                 referral_id=self._referrals[person], operator_organisation_id=OPERATOR, workshop_id=WORKSHOP
             )
-            barrier, category = self._uuid(), self._random.choice(CATEGORIES)
+            barrier, category = self._fresh_barrier()
             routed += [
                 self._from_referral_service(accepted, person, 1),
-                self.barrier_identified(person, 2, barrier=barrier, category=category),
-                self._from_partner(
-                    partner.BarrierActionStarted(
-                        barrier_id=barrier, category=category, responsible_organisation_id=PARTNER
-                    ),
-                    person,
-                    3,
-                ),
-                self._from_partner(partner.BarrierLifted(barrier_id=barrier, category=category), person, 4),
+                *self._barrier_cycle(person, 2, 1, barrier, category),
             ]
         return routed
 

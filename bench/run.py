@@ -167,6 +167,8 @@ async def run_everything(endpoints: Endpoints, sizes: Sizes, *, wait_quiet_secon
             persons=sizes.pathway_persons,
             latency_count=sizes.pathway_latency,
             drain_persons=sizes.pathway_drain_persons,
+            long_timeline_persons=sizes.pathway_long_timeline_persons,
+            prior_entries=sizes.pathway_prior_entries,
         )
     async with scratch_database(endpoints.admin_url) as timeline_database_url:
         measured += await timeline_query.measure_timeline_query(
@@ -294,7 +296,7 @@ def compare(measured: Sequence[Measurement], sizes: Sizes) -> list[Comparison]:
             design_bound=("raw consumer, commit per record", rate("raw consumer, commit per record")),
         )
     )
-    for drain in (m for m in measured if m.name.startswith(pathway_assembler.DRAIN_NAME)):
+    for drain in (m for m in measured if pathway_assembler.compared_with_raw_limits(m)):
         comparisons.append(pathway_comparison(drain, sizes, rate))
     for creations in (m for m in measured if m.name.startswith(referral_api.CREATIONS_NAME)):
         comparisons.append(
@@ -381,6 +383,8 @@ def print_tables(measured: Sequence[Measurement], comparisons: Sequence[Comparis
             f"{comparison.kit:<48} {comparison.kit_rate:.1f} events/s = {comparison.share:.0%} of "
             f"{lower_name} (goal ≥ 50%: {'met' if comparison.share >= 0.5 else 'NOT met'})"
         )
+    for long_timelines in (m for m in measured if pathway_assembler.PRIOR_ENTRIES_DETAIL in m.details):
+        print(pathway_assembler.describe_long_timelines(long_timelines))
     posts = by_name[pathway_assembler.INGESTION_NAME]
     print(
         f"{'POST /events (1 event each, 32 clients)':<48} {posts.rate:.1f}/s, answer p50 {posts.p50_ms:.1f} "
