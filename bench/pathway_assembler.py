@@ -210,6 +210,7 @@ async def _scalar(database_url: str, query: str, *arguments: Any) -> Any:
         await connection.close()
 
 
+_ARRIVED_LATE_SINCE = "SELECT count(*) FROM timeline_entries WHERE appended_at >= $1 AND arrived_late"
 _ENTRIES_STORED = "SELECT coalesce(sum(last_seq), 0) FROM pathways"
 
 
@@ -291,6 +292,7 @@ async def drain_throughput(
     activity = await _database_activity(bench.database_url)
     after = await _row_counts(bench.database_url)
     first, last = await _appended_between(bench.database_url, marker)
+    arrived_late = await _scalar(bench.database_url, _ARRIVED_LATE_SINCE, marker)
     group = f"{bench.region}.pathway.assembler"
     dead_lettered = metric(text, "events_consumed_total", consumer=group, outcome="dead_lettered")
     if dead_lettered:
@@ -314,6 +316,7 @@ async def drain_throughput(
                 name: round((activity[name] - activity_before[name]) / len(timed), 2) for name in activity
             },
             "persons": len(workload.persons),
+            "arrived_late (the whole timeline read and folded again)": arrived_late,
             "set_up_events": len(set_up),
             "set_up_seconds": round(set_up_seconds, 2),
             "start_to_ready_seconds": round(ready - bench.starts[-1], 3),
