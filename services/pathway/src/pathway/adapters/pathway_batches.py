@@ -81,13 +81,15 @@ class SqlPathwayBatches:
             for person_id, snapshot in snapshots.items()
             if not needs_whole_timeline(snapshot, _to_append(by_person[person_id], recorded.get(person_id)))
         }
-        whole = {person_id: Pathway(person_id) for person_id in ordered if person_id not in resumable}
+        raised = await self._raised_alerts(ordered)
+        whole = {
+            person_id: Pathway(person_id, raised_alerts=raised.get(person_id, frozenset()))
+            for person_id in ordered
+            if person_id not in resumable
+        }
         if whole:
             for entry in await self._entries(_ENTRIES, {"persons": list(whole)}):
                 whole[entry.event.person_id].entries.append(entry)
-        raised = await self._raised_alerts(ordered)
-        for pathway in whole.values():
-            pathway.raised_alerts = raised.get(pathway.person_id, frozenset())
         resumed = {
             person_id: Pathway.resumed(
                 person_id, snapshot, recorded.get(person_id, ()), raised.get(person_id, frozenset())
