@@ -5,7 +5,7 @@ from uuid import uuid4
 
 import asyncpg
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from devstack.eventually import eventually
@@ -165,29 +165,6 @@ async def test_a_commit_wakes_the_relay_without_waiting_for_its_poll(
             await task
 
     assert len(records) == 1
-
-
-async def test_published_rows_are_purged_after_their_retention(
-    messaging_engine: AsyncEngine,
-    kafka_bootstrap_servers: str,
-    new_topic: NewTopic,
-    referral_sent: Callable[..., CloudEvent],
-) -> None:
-    topic = await new_topic("outbox-purge")
-    await write_events(messaging_engine, topic, [referral_sent(), referral_sent()])
-    async with EventProducer(kafka_bootstrap_servers, client_id="test") as producer:
-        relay = OutboxRelay(messaging_engine, producer, ServiceMetrics())
-        await relay.publish_pending()
-    await write_events(messaging_engine, topic, [referral_sent()])
-    async with messaging_engine.begin() as connection:
-        await connection.execute(
-            text("UPDATE outbox SET published_at = now() - interval '8 days' WHERE published_at IS NOT NULL")
-        )
-
-    purged = await relay.purge_published(older_than_seconds=7 * 24 * 3600)
-
-    assert purged == 2
-    assert await relay.backlog() == 1
 
 
 async def test_every_commit_that_wrote_to_the_outbox_notifies_the_relay_once(

@@ -44,6 +44,7 @@ from service_kit.database import create_database_engine, create_session_factory
 from service_kit.dead_letters import DeadLetters
 from service_kit.event_consumer import EventConsumer
 from service_kit.metrics import ServiceMetrics
+from service_kit.outbox_purge import purge_published_outbox_rows_forever
 from service_kit.producer import EventProducer
 from service_kit.subscriptions import subscribe
 
@@ -231,6 +232,12 @@ class NotificationService:
             self.session_factory, interval_seconds=self.settings.idempotency_purge_interval_seconds
         )
         self._tasks.append(asyncio.create_task(purge, name="idempotency-purge"))
+        outbox_purge = purge_published_outbox_rows_forever(
+            self.engine,
+            older_than=timedelta(seconds=self.settings.outbox_published_retention_seconds),
+            interval_seconds=self.settings.outbox_purge_interval_seconds,
+        )
+        self._tasks.append(asyncio.create_task(outbox_purge, name="outbox-purge"))
 
     def new_reminder_dispatcher(self, clock: Callable[[], datetime] = utc_now) -> ReminderDispatcher:
         """Tests take turns of their own with it, on a clock they move, counted as the service counts."""

@@ -1,9 +1,10 @@
-"""The only place that wires settings → engine → broker → consumers and relay."""
+"""The only place that wires settings → engine → broker → consumers, relay and purge of the outbox."""
 
 import asyncio
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import structlog
 from faststream.kafka import KafkaBroker
@@ -25,6 +26,7 @@ from service_kit.database import create_database_engine, create_session_factory
 from service_kit.dead_letters import DeadLetters
 from service_kit.event_consumer import AfterCommit, EventConsumer
 from service_kit.metrics import ServiceMetrics
+from service_kit.outbox_purge import purge_published_outbox_rows_forever
 from service_kit.outbox_relay import OutboxRelay
 from service_kit.producer import EventProducer
 from service_kit.subscriptions import subscribe, subscribe_batches
@@ -64,6 +66,14 @@ class PathwayService:
         self._background = [
             asyncio.create_task(self.relay.run(), name="outbox-relay"),
             asyncio.create_task(self.alert_sweeper.run(), name="alert-sweeper"),
+            asyncio.create_task(
+                purge_published_outbox_rows_forever(
+                    self.engine,
+                    older_than=timedelta(seconds=self.settings.outbox_published_retention_seconds),
+                    interval_seconds=self.settings.outbox_purge_interval_seconds,
+                ),
+                name="outbox-purge",
+            ),
         ]
         await self.broker.start()
         self._assembling = live

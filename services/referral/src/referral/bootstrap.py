@@ -13,15 +13,18 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from referral.adapters.sql_unit_of_work import SqlUnitOfWork
 from referral.config import SERVICE_NAME, ReferralSettings
-from referral.entrypoints.scheduled_jobs import expire_due_referrals_forever, purge_forgotten_rows_forever
+from referral.entrypoints.scheduled_jobs import (
+    expire_due_referrals_forever,
+    purge_expired_idempotency_keys_forever,
+)
 from service_kit.database import create_database_engine, create_session_factory
 from service_kit.metrics import ServiceMetrics
+from service_kit.outbox_purge import purge_published_outbox_rows_forever
 from service_kit.outbox_relay import OutboxRelay
 from service_kit.producer import EventProducer
 
 PRODUCER_RETRY_SECONDS = 2.0
-PURGE_INTERVAL = timedelta(hours=1)
-PUBLISHED_OUTBOX_RETENTION = timedelta(days=7)
+IDEMPOTENCY_PURGE_INTERVAL = timedelta(hours=1)
 
 _log = structlog.get_logger(__name__)
 
@@ -56,13 +59,18 @@ class ReferralService:
             "referral-expiry",
         )
         self._spawn(
-            purge_forgotten_rows_forever(
-                self.session_factory,
-                self.relay,
-                interval_seconds=PURGE_INTERVAL.total_seconds(),
-                published_retention=PUBLISHED_OUTBOX_RETENTION,
+            purge_expired_idempotency_keys_forever(
+                self.session_factory, interval_seconds=IDEMPOTENCY_PURGE_INTERVAL.total_seconds()
             ),
-            "purge",
+            "idempotency-purge",
+        )
+        self._spawn(
+            purge_published_outbox_rows_forever(
+                self.engine,
+                older_than=timedelta(seconds=self.settings.outbox_published_retention_seconds),
+                interval_seconds=self.settings.outbox_purge_interval_seconds,
+            ),
+            "outbox-purge",
         )
 
     async def stop(self) -> None:

@@ -25,10 +25,6 @@ _PENDING = text(
 )
 _MARK = text(f"UPDATE {OUTBOX_TABLE} SET published_at = now() WHERE id = ANY(:ids)")  # noqa: S608
 _BACKLOG = text(f"SELECT count(*) FROM {OUTBOX_TABLE} WHERE published_at IS NULL")  # noqa: S608
-_PURGE = text(
-    f"DELETE FROM {OUTBOX_TABLE} "  # noqa: S608
-    "WHERE published_at IS NOT NULL AND published_at < now() - make_interval(secs => :seconds)"
-)
 
 _log = structlog.get_logger(__name__)
 
@@ -72,10 +68,6 @@ class OutboxRelay:
     async def backlog(self) -> int:
         async with self._engine.connect() as connection:
             return int((await connection.execute(_BACKLOG)).scalar_one())
-
-    async def purge_published(self, *, older_than_seconds: float) -> int:
-        async with self._engine.begin() as connection:
-            return (await connection.execute(_PURGE, {"seconds": older_than_seconds})).rowcount
 
     async def run(self) -> None:
         """Relay until cancelled: woken by NOTIFY on commit, and polling as a safety net."""

@@ -7,6 +7,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from event_contracts.topics import RegionTopics, topics_for_region
 from service_kit.offset_commits import OffsetCommitPolicy
+from service_kit.outbox_purge import DEFAULT_PUBLISHED_RETENTION, DEFAULT_PURGE_INTERVAL
 
 Environment = Literal["development", "test", "production"]
 
@@ -28,6 +29,11 @@ class ServiceSettings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     outbox_batch_size: int = Field(default=500, ge=1, le=10_000)
     outbox_poll_interval_seconds: float = Field(default=1.0, gt=0)
+    outbox_published_retention_seconds: float = Field(
+        default=DEFAULT_PUBLISHED_RETENTION.total_seconds(), gt=0
+    )
+    """How long published outbox rows stay for investigations before every instance purges them."""
+    outbox_purge_interval_seconds: float = Field(default=DEFAULT_PURGE_INTERVAL.total_seconds(), gt=0)
     consumer_commit_every_events: int = Field(default=100, ge=1)
     consumer_commit_interval_ms: int = Field(default=200, ge=1)
     """The longest a finished event's offset waits uncommitted (a crash then redelivers it; the inbox

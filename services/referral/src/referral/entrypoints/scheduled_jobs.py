@@ -2,7 +2,7 @@
 
 import asyncio
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import asyncpg
 import structlog
@@ -12,7 +12,6 @@ from referral.adapters.sql_unit_of_work import SqlUnitOfWork
 from referral.domain.answer_clock import AnswerClock
 from referral.service.expire_referrals import expire_due_referrals
 from service_kit.http.idempotency import purge_expired_idempotency_keys
-from service_kit.outbox_relay import OutboxRelay
 
 _log = structlog.get_logger(__name__)
 
@@ -54,21 +53,18 @@ async def expire_due_referrals_forever(
         await asyncio.sleep(interval_seconds)
 
 
-async def purge_forgotten_rows_forever(
-    session_factory: async_sessionmaker[AsyncSession],
-    relay: OutboxRelay,
-    *,
-    interval_seconds: float,
-    published_retention: timedelta,
+async def purge_expired_idempotency_keys_forever(
+    session_factory: async_sessionmaker[AsyncSession], *, interval_seconds: float
 ) -> None:
-    """Idempotency keys are honoured for a day, published outbox rows kept a week for investigations."""
+    """Idempotency keys are honoured for a day (the kit's retention)."""
     while True:
         try:
             async with session_factory() as session, session.begin():
                 await purge_expired_idempotency_keys(session)
-            await relay.purge_published(older_than_seconds=published_retention.total_seconds())
         except (OSError, asyncpg.PostgresError) as error:
-            _log.warning("purging old rows failed; retrying later", error_class=type(error).__name__)
+            _log.warning("purging idempotency keys failed; retrying later", error_class=type(error).__name__)
         except Exception as error:
-            _log.exception("purging old rows failed; retrying later", error_class=type(error).__name__)
+            _log.exception(
+                "purging idempotency keys failed; retrying later", error_class=type(error).__name__
+            )
         await asyncio.sleep(interval_seconds)
