@@ -1,20 +1,13 @@
 """The one way services write to Kafka: an idempotent producer that waits for every in-sync replica."""
 
-import asyncio
 from collections.abc import Sequence
 from types import TracebackType
-from typing import Any, Self
+from typing import Self
 
 from aiokafka import AIOKafkaProducer
-from aiokafka.partitioner import DefaultPartitioner
 from aiokafka.structs import RecordMetadata
 
 Headers = Sequence[tuple[str, bytes]]
-Record = tuple[str, bytes | None, bytes | None, Headers]
-
-# Below this many records for one partition, a call's records join the batch the producer is filling
-# anyway (concurrent callers share it); from it on, a batch of the call's own costs far less per record.
-OWN_BATCH_FROM_RECORDS = 8
 
 
 class EventProducer:
@@ -67,48 +60,14 @@ class EventProducer:
         """Send one record and wait until the broker has acknowledged it."""
         return await self._producer.send_and_wait(topic, value=value, key=key, headers=list(headers))
 
-    async def send_all(self, records: Sequence[Record]) -> None:
-        """Send records, in order within each partition, and wait until the broker has acknowledged every
-        one. Records go to the partition `send` would choose: the default partitioner's, by key."""
-        pending: list[asyncio.Future[Any]] = []
-        for (topic, partition), in_order in (await self._by_partition(records)).items():
-            if len(in_order) < OWN_BATCH_FROM_RECORDS:
-                for _, key, value, headers in in_order:
-                    pending.append(
-                        await self._producer.send(
-                            topic, value=value, key=key, partition=partition, headers=list(headers)
-                        )
-                    )
-            else:
-                pending.extend(await self._send_in_batches(topic, partition, in_order))
+    async def send_all(self, records: Sequence[tuple[str, bytes | None, bytes | None, Headers]]) -> None:
+        """Send records in order and wait until the broker has acknowledged every one."""
+        pending = [
+            await self._producer.send(topic, value=value, key=key, headers=list(headers))
+            for topic, key, value, headers in records
+        ]
         for acknowledgement in pending:
             await acknowledgement
-
-    async def _by_partition(self, records: Sequence[Record]) -> dict[tuple[str, int], list[Record]]:
-        partitioner = DefaultPartitioner()
-        partitions: dict[str, list[int]] = {}
-        by_partition: dict[tuple[str, int], list[Record]] = {}
-        for record in records:
-            topic, key = record[0], record[1]
-            if topic not in partitions:
-                partitions[topic] = sorted(await self._producer.partitions_for(topic))
-            partition = partitioner(key, partitions[topic], partitions[topic])
-            by_partition.setdefault((topic, partition), []).append(record)
-        return by_partition
-
-    async def _send_in_batches(
-        self, topic: str, partition: int, records: Sequence[Record]
-    ) -> list[asyncio.Future[Any]]:
-        sent = []
-        batch = self._producer.create_batch()
-        for _, key, value, headers in records:
-            if batch.append(key=key, value=value, timestamp=None, headers=list(headers)) is None:
-                sent.append(await self._producer.send_batch(batch, topic, partition=partition))
-                batch = self._producer.create_batch()
-                # An empty batch takes any one record, however large.
-                batch.append(key=key, value=value, timestamp=None, headers=list(headers))
-        sent.append(await self._producer.send_batch(batch, topic, partition=partition))
-        return sent
 
     async def is_reachable(self) -> bool:
         if self._started is None:
