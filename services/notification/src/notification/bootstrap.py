@@ -33,7 +33,6 @@ from notification.domain.retry_schedule import RetrySchedule
 from notification.domain.webhook_delivery import DeliveryStatus, WebhookDelivery
 from notification.entrypoints.consumers import when_timeline_event_received_owe_its_deliveries
 from notification.entrypoints.email_dispatcher import EmailDispatcher
-from notification.entrypoints.idempotency_purge import purge_expired_idempotency_keys_forever
 from notification.entrypoints.reminder_dispatcher import ReminderDispatcher
 from notification.entrypoints.webhook_dispatcher import WebhookDispatcher, utc_now
 from notification.service.deliver_due_emails import EmailDispatch
@@ -43,6 +42,7 @@ from service_kit.broker import create_broker
 from service_kit.database import create_database_engine, create_session_factory
 from service_kit.dead_letters import DeadLetters
 from service_kit.event_consumer import EventConsumer
+from service_kit.http.idempotency import purge_expired_idempotency_keys_forever
 from service_kit.metrics import ServiceMetrics
 from service_kit.outbox_purge import purge_published_outbox_rows_forever
 from service_kit.producer import EventProducer

@@ -24,7 +24,6 @@ class NotificationSettings(ServiceSettings):
     http_port: int = 8003
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:15432/notification"
     max_body_bytes: int = Field(default=64 * 1024, ge=1024, le=1024 * 1024)
-    idempotency_purge_interval_seconds: float = Field(default=3600.0, gt=0)
 
     webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
     webhook_concurrency_per_endpoint: int = Field(default=4, ge=1, le=100)

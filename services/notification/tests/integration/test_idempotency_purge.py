@@ -9,8 +9,8 @@ from sqlalchemy import text
 
 from devstack.eventually import eventually
 from notification.entrypoints.cli import MIGRATIONS
-from notification.entrypoints.idempotency_purge import purge_expired_idempotency_keys_forever
 from service_kit.database import create_database_engine, create_session_factory
+from service_kit.http.idempotency import purge_expired_idempotency_keys_forever
 from service_kit.migrations import upgrade_to_head
 
 INSERT_KEY = """

@@ -13,18 +13,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from referral.adapters.sql_unit_of_work import SqlUnitOfWork
 from referral.config import SERVICE_NAME, ReferralSettings
-from referral.entrypoints.scheduled_jobs import (
-    expire_due_referrals_forever,
-    purge_expired_idempotency_keys_forever,
-)
+from referral.entrypoints.scheduled_jobs import expire_due_referrals_forever
 from service_kit.database import create_database_engine, create_session_factory
+from service_kit.http.idempotency import purge_expired_idempotency_keys_forever
 from service_kit.metrics import ServiceMetrics
 from service_kit.outbox_purge import purge_published_outbox_rows_forever
 from service_kit.outbox_relay import OutboxRelay
 from service_kit.producer import EventProducer
 
 PRODUCER_RETRY_SECONDS = 2.0
-IDEMPOTENCY_PURGE_INTERVAL = timedelta(hours=1)
 
 _log = structlog.get_logger(__name__)
 
@@ -60,7 +57,7 @@ class ReferralService:
         )
         self._spawn(
             purge_expired_idempotency_keys_forever(
-                self.session_factory, interval_seconds=IDEMPOTENCY_PURGE_INTERVAL.total_seconds()
+                self.session_factory, interval_seconds=self.settings.idempotency_purge_interval_seconds
             ),
             "idempotency-purge",
         )

@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from devstack.eventually import eventually
 from referral.domain.codes import OrganisationKind
-from referral.entrypoints.scheduled_jobs import purge_expired_idempotency_keys_forever
+from service_kit.http.idempotency import purge_expired_idempotency_keys_forever
 
 
 async def test_the_purge_forgets_only_the_keys_past_their_retention(

@@ -34,6 +34,8 @@ class ServiceSettings(BaseSettings):
     )
     """How long published outbox rows stay for investigations before every instance purges them."""
     outbox_purge_interval_seconds: float = Field(default=DEFAULT_PURGE_INTERVAL.total_seconds(), gt=0)
+    idempotency_purge_interval_seconds: float = Field(default=3600.0, gt=0)
+    """How often each instance forgets `Idempotency-Key`s past their retention (a day)."""
     consumer_commit_every_events: int = Field(default=100, ge=1)
     consumer_commit_interval_ms: int = Field(default=200, ge=1)
     """The longest a finished event's offset waits uncommitted (a crash then redelivers it; the inbox

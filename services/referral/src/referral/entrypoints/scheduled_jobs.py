@@ -6,12 +6,10 @@ from datetime import UTC, datetime
 
 import asyncpg
 import structlog
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from referral.adapters.sql_unit_of_work import SqlUnitOfWork
 from referral.domain.answer_clock import AnswerClock
 from referral.service.expire_referrals import expire_due_referrals
-from service_kit.http.idempotency import purge_expired_idempotency_keys
 
 _log = structlog.get_logger(__name__)
 
@@ -50,21 +48,4 @@ async def expire_due_referrals_forever(
             _log.warning("expiring referrals failed; retrying later", error_class=type(error).__name__)
         except Exception as error:
             _log.exception("expiring referrals failed; retrying later", error_class=type(error).__name__)
-        await asyncio.sleep(interval_seconds)
-
-
-async def purge_expired_idempotency_keys_forever(
-    session_factory: async_sessionmaker[AsyncSession], *, interval_seconds: float
-) -> None:
-    """Idempotency keys are honoured for a day (the kit's retention)."""
-    while True:
-        try:
-            async with session_factory() as session, session.begin():
-                await purge_expired_idempotency_keys(session)
-        except (OSError, asyncpg.PostgresError) as error:
-            _log.warning("purging idempotency keys failed; retrying later", error_class=type(error).__name__)
-        except Exception as error:
-            _log.exception(
-                "purging idempotency keys failed; retrying later", error_class=type(error).__name__
-            )
         await asyncio.sleep(interval_seconds)

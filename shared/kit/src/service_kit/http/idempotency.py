@@ -15,11 +15,13 @@ for a retry. A retry arriving while the first request is still in flight waits o
 Needs READ COMMITTED (PostgreSQL's default): the retry must see the row committed while it waited.
 """
 
+import asyncio
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Final, TypeVar
 from uuid import UUID
 
+import structlog
 from fastapi import Response
 from fastapi.responses import StreamingResponse
 from sqlalchemy import (
@@ -40,10 +42,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from service_kit.database import UnitOfWork
 from service_kit.http.problems import Problem, ProblemError, problem_type
+
+_log = structlog.get_logger(__name__)
 
 IDEMPOTENCY_TABLE: Final = "idempotency_keys"
 MAX_KEY_LENGTH: Final = 255
@@ -168,6 +172,22 @@ async def purge_expired_idempotency_keys(
     purged = delete(_keys).where(_keys.c.created_at < func.now() - retention).returning(_keys.c.created_at)
     counted = select(func.count()).select_from(purged.cte("purged"))
     return (await session.execute(counted)).scalar_one()
+
+
+async def purge_expired_idempotency_keys_forever(
+    session_factory: async_sessionmaker[AsyncSession], *, interval_seconds: float
+) -> None:
+    """Every instance forgets expired keys on an interval; several at once delete each key once."""
+    while True:
+        try:
+            async with session_factory() as session, session.begin():
+                purged = await purge_expired_idempotency_keys(session)
+            if purged:
+                _log.info("expired idempotency keys purged", count=purged)
+        except Exception as error:
+            # The next interval tries again; a database that is away must not stop the service.
+            _log.warning("purging idempotency keys failed; retrying later", error_class=type(error).__name__)
+        await asyncio.sleep(interval_seconds)
 
 
 async def _insert_claim(
