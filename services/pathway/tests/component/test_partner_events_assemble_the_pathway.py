@@ -125,21 +125,23 @@ async def test_what_a_partner_may_not_say_is_dead_lettered_with_its_reason_and_n
             events.barrier_identified(3, uuid4(), sender=stranger),
             events.employment_started(4),
             events.member_added(4, organisation=stranger),
+            events.barrier_identified(5, uuid4()).model_copy(update={"region": "another-region"}),
             allowed,
         ]
     )
 
     await entries_of(assembler, events.person_id, 3)
     dead = await eventually(
-        lambda: read_topic(dead_letter_topic(assembler.topics.partner_events)), lambda found: len(found) == 4
+        lambda: read_topic(dead_letter_topic(assembler.topics.partner_events)), lambda found: len(found) == 5
     )
     reasons = [dict(record.headers)[dlq.REASON].decode().split(":")[0] for record in dead]
     assert sorted(reasons) == [
         "not_in_care_team",
+        "region_mismatch",
         "source_not_an_organisation",
         "type_not_allowed",
         "unknown_sender",
-    ], "a partner cannot pass itself off as the referral service"
+    ], "a partner cannot pass itself off as the referral service, nor speak to another region's timelines"
     assert {dict(record.headers)[dlq.ERROR_CLASS] for record in dead} == {b"PermanentError"}
     assert [name for name, *_ in await assembler.timeline(outside_care_team.person_id)] == ["referral.sent"]
     assert [name for name, *_ in await assembler.timeline(events.person_id)] == [

@@ -10,6 +10,8 @@ class RefusalReason(StrEnum):
     NOT_IN_CARE_TEAM = "not_in_care_team"
     SOURCE_OF_ANOTHER_ORGANISATION = "source_of_another_organisation"
     """Over HTTP only: the source is not the organisation the API key belongs to."""
+    REGION_MISMATCH = "region_mismatch"
+    """The event names another region: each region's deployment keeps its own persons' timelines."""
     RETRACTED_EVENT_UNKNOWN = "retracted_event_unknown"
     RETRACTED_EVENT_OF_ANOTHER_SOURCE = "retracted_event_of_another_source"
     RETRACTED_EVENT_ALREADY_RETRACTED = "retracted_event_already_retracted"

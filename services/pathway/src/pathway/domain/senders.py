@@ -61,6 +61,16 @@ def organisation_id_from_source(source: str) -> str:
         ) from None
 
 
+def refuse_other_regions(event_region: str, region: str) -> None:
+    """Each region's deployment keeps its own persons' timelines, whichever way the event came."""
+    if event_region != region:
+        raise RefusedEventError(RefusalReason.REGION_MISMATCH, other_region_detail(region))
+
+
+def other_region_detail(region: str) -> str:
+    return f"this deployment receives events of {region}"
+
+
 def refuse_what_only_the_pathway_emits(name: str) -> None:
     if name.split(".", 1)[0] in EMITTED_BY_PATHWAY_DOMAINS:
         raise RefusedEventError(

@@ -17,7 +17,7 @@ from pathway.adapters.timeline_publisher import (
     WithheldTimelinePublisher,
 )
 from pathway.domain.errors import RefusedEventError
-from pathway.domain.senders import Channel
+from pathway.domain.senders import Channel, refuse_other_regions
 from pathway.entrypoints.topic_aware_consumer import arrival_topic
 from pathway.service.assemble_event import assemble_event
 from pathway.service.assemble_events import assemble_events
@@ -39,6 +39,7 @@ def when_event_received_assemble_the_pathway(
             else WithheldTimelinePublisher()
         )
         try:
+            refuse_other_regions(event.region, region)
             await assemble_event(
                 recorded(event),
                 SqlPathways(session),
@@ -60,6 +61,8 @@ def when_events_received_assemble_the_pathways(
     `publishing=False` for a rebuild."""
 
     async def handle(events: Sequence[ConsumedEvent], session: AsyncSession) -> None:
+        for item in events:
+            refuse_other_regions(item.event.region, region)
         publisher = (
             BatchedTimelinePublisher(session, region=region, topic=topics.pathway_timeline)
             if publishing

@@ -19,7 +19,9 @@ from pathway.adapters.cloud_events import recorded
 from pathway.adapters.ingestion_reads import SqlIngestionReads
 from pathway.adapters.organisation_repository import SqlOrganisations
 from pathway.adapters.partner_events_topic import PartnerEventsTopic, PartnerTopicUnavailableError
+from pathway.domain.errors import RefusalReason
 from pathway.domain.ingestion import Outcome, Verdict
+from pathway.domain.senders import other_region_detail
 from pathway.entrypoints.http.ingestion_schemas import EventResult, IngestionAnswer
 from pathway.entrypoints.http.problems import problem_responses
 from pathway.entrypoints.http.scopes import EMIT_EVENTS
@@ -28,7 +30,6 @@ from service_kit.http.api_key_auth import require_api_key
 from service_kit.http.api_keys import AuthenticatedOrganisation
 from service_kit.http.problems import Problem, ProblemError, problem_type
 
-REGION_MISMATCH: Final = "region_mismatch"
 RETRY_AFTER_SECONDS: Final = 5
 
 _REQUEST_BODY: Final[dict[str, Any]] = {
@@ -87,7 +88,7 @@ def event_routes(
             if isinstance(item, InvalidEvent):
                 results[index] = EventResult.undecodable(index, item)
             elif item.region != region:
-                verdict = Verdict.rejected(REGION_MISMATCH, f"this deployment receives events of {region}")
+                verdict = Verdict.rejected(RefusalReason.REGION_MISMATCH, other_region_detail(region))
                 results[index] = EventResult.of(index, item, verdict)
             else:
                 to_judge.append((index, item))
