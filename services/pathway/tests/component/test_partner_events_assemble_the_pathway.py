@@ -3,7 +3,7 @@ producer build one pathway; what a partner may not say is dead-lettered with its
 
 from collections.abc import Awaitable, Callable
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 from pathway_world import PathwayWorld
@@ -149,3 +149,44 @@ async def test_what_a_partner_may_not_say_is_dead_lettered_with_its_reason_and_n
         "care_team.member_added",
         "barrier.identified",
     ]
+
+
+async def test_a_partners_trace_goes_on_through_what_its_events_cause_on_the_timeline_topic(
+    assembler: PathwayWorld, pathway_events, read_topic: ReadTopic
+) -> None:
+    events, person = pathway_events, pathway_events.person_id
+    await assembler.publish([events.referral_sent(0), events.member_added(1)])
+    await entries_of(assembler, person, 2)
+    barrier = events.barrier_identified(2, uuid4()).model_copy(update={"traceparent": TRACE_OF_THE_BARRIER})
+    training = events.training_entered(3).model_copy(update={"traceparent": TRACE_OF_THE_TRAINING})
+
+    await assembler.publish_from_partners([barrier, training])
+
+    await entries_of(assembler, person, 4)
+    published = await published_on_the_timeline(assembler, read_topic, 7)
+    assert [event.type.removeprefix("fr.premiere-marche.") for event in published] == [
+        "timeline.entry_appended",
+        "pathway.stage_changed",
+        "timeline.entry_appended",
+        "timeline.entry_appended",
+        "pathway.alert_raised",
+        "timeline.entry_appended",
+        "pathway.stage_changed",
+    ]
+    trace_of_cause = {
+        (barrier.source, barrier.id): barrier.traceparent,
+        (training.source, training.id): training.traceparent,
+    }
+    causes = [_cause_of(event.data.model_dump(mode="json")) for event in published]
+    assert [event.traceparent for event in published] == [trace_of_cause.get(cause) for cause in causes]
+    assert {event.traceparent for event in published} == {None, TRACE_OF_THE_BARRIER, TRACE_OF_THE_TRAINING}
+
+
+TRACE_OF_THE_BARRIER = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+TRACE_OF_THE_TRAINING = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+
+
+def _cause_of(data: dict[str, Any]) -> tuple[str, Any] | None:
+    """The event an entry, a stage change or an alert of the timeline topic comes from."""
+    reference = data.get("original_event") or data.get("triggered_by")
+    return None if reference is None else (reference["source"], UUID(reference["id"]))

@@ -1,7 +1,9 @@
 """What the timeline keeps of a CloudEvent of the catalogue."""
 
+from collections.abc import Iterable
+
 from event_contracts.envelope import CloudEvent
-from pathway.domain.timeline import RecordedEvent
+from pathway.domain.timeline import EventReference, RecordedEvent
 
 
 def recorded(event: CloudEvent) -> RecordedEvent:
@@ -14,3 +16,10 @@ def recorded(event: CloudEvent) -> RecordedEvent:
         dataschema=event.dataschema,
         data=event.data.model_dump(mode="json"),
     )
+
+
+def traceparents_of(events: Iterable[CloudEvent]) -> dict[EventReference, str]:
+    """The trace context of each event that has one, for the events it will cause."""
+    return {
+        EventReference(event.source, event.id): event.traceparent for event in events if event.traceparent
+    }

@@ -3,8 +3,12 @@
 
 Each event's id is derived from what it says (the original event, the change, the alert), so that a
 projection generation assembling an event again after a switch-over publishes the same ids, which
-downstream inboxes drop as duplicates."""
+downstream inboxes drop as duplicates.
 
+Each carries the W3C `traceparent` of the event that caused it, when that event had one, so that a trace a
+partner starts goes on through the timeline topic (an alert that only time passing raised starts none)."""
+
+from collections.abc import Mapping
 from typing import Any
 from uuid import UUID, uuid5
 
@@ -49,10 +53,18 @@ def _reference(reference: timeline.EventReference) -> EventReference:
 
 
 class OutboxTimelinePublisher:
-    def __init__(self, session: AsyncSession, *, region: str, topic: str) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        *,
+        region: str,
+        topic: str,
+        traceparents: Mapping[timeline.EventReference, str] | None = None,
+    ) -> None:
         self._session = session
         self._region = region
         self._topic = topic
+        self._traceparents = traceparents or {}
 
     async def entry_appended(self, entry: TimelineEntry) -> None:
         recorded = entry.event
@@ -72,7 +84,7 @@ class OutboxTimelinePublisher:
             audience=tuple(OrganisationKind(kind) for kind in sorted(audience.kinds)),
             arrived_late=entry.arrived_late,
         )
-        await self._add(appended, recorded.person_id, entry_appended_id(entry))
+        await self._add(appended, recorded.person_id, entry_appended_id(entry), recorded.reference)
 
     async def stage_changed(self, change: StageChanged) -> None:
         changed = PathwayStageChanged(
@@ -81,7 +93,7 @@ class OutboxTimelinePublisher:
             triggered_by=_reference(change.triggered_by),
             recomputed=change.recomputed,
         )
-        await self._add(changed, change.person_id, stage_changed_id(change))
+        await self._add(changed, change.person_id, stage_changed_id(change), change.triggered_by)
 
     async def alert_raised(self, alert: AlertRaised) -> None:
         raised = PathwayAlertRaised(
@@ -91,26 +103,45 @@ class OutboxTimelinePublisher:
             referral_id=None if alert.referral_id is None else UUID(alert.referral_id),
             triggered_by=None if alert.triggered_by is None else _reference(alert.triggered_by),
         )
-        await self._add(raised, alert.person_id, alert_raised_id(alert))
+        await self._add(raised, alert.person_id, alert_raised_id(alert), alert.triggered_by)
 
-    async def _add(self, data: EventData, person_id: str, event_id: UUID) -> None:
-        await add_to_outbox(self._session, self._event(data, person_id, event_id), topic=self._topic)
+    async def _add(
+        self, data: EventData, person_id: str, event_id: UUID, cause: timeline.EventReference | None
+    ) -> None:
+        event = self._event(data, person_id, event_id, cause)
+        await add_to_outbox(self._session, event, topic=self._topic)
 
-    def _event(self, data: EventData, person_id: str, event_id: UUID) -> CloudEvent:
+    def _event(
+        self, data: EventData, person_id: str, event_id: UUID, cause: timeline.EventReference | None
+    ) -> CloudEvent:
         return CloudEvent.build(
-            data, source=PATHWAY_SOURCE, subject=person_id, region=self._region, id=event_id
+            data,
+            source=PATHWAY_SOURCE,
+            subject=person_id,
+            region=self._region,
+            id=event_id,
+            traceparent=None if cause is None else self._traceparents.get(cause),
         )
 
 
 class BatchedTimelinePublisher(OutboxTimelinePublisher):
     """Writes what a batch of events published to the outbox in one statement, when flushed."""
 
-    def __init__(self, session: AsyncSession, *, region: str, topic: str) -> None:
-        super().__init__(session, region=region, topic=topic)
+    def __init__(
+        self,
+        session: AsyncSession,
+        *,
+        region: str,
+        topic: str,
+        traceparents: Mapping[timeline.EventReference, str] | None = None,
+    ) -> None:
+        super().__init__(session, region=region, topic=topic, traceparents=traceparents)
         self._held: list[CloudEvent] = []
 
-    async def _add(self, data: EventData, person_id: str, event_id: UUID) -> None:
-        self._held.append(self._event(data, person_id, event_id))
+    async def _add(
+        self, data: EventData, person_id: str, event_id: UUID, cause: timeline.EventReference | None
+    ) -> None:
+        self._held.append(self._event(data, person_id, event_id, cause))
 
     async def flush(self) -> None:
         await add_all_to_outbox(self._session, self._held, topic=self._topic)

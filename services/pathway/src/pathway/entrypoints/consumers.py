@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from event_contracts.envelope import CloudEvent
 from event_contracts.topics import RegionTopics
-from pathway.adapters.cloud_events import recorded
+from pathway.adapters.cloud_events import recorded, traceparents_of
 from pathway.adapters.organisation_repository import SqlOrganisations
 from pathway.adapters.pathway_batches import SqlPathwayBatches
 from pathway.adapters.pathway_repository import SqlPathways
@@ -34,7 +34,9 @@ def when_event_received_assemble_the_pathway(
     async def handle(event: CloudEvent, session: AsyncSession) -> None:
         channel = _channel_of(arrival_topic(), topics)
         publisher = (
-            OutboxTimelinePublisher(session, region=region, topic=topics.pathway_timeline)
+            OutboxTimelinePublisher(
+                session, region=region, topic=topics.pathway_timeline, traceparents=traceparents_of([event])
+            )
             if publishing
             else WithheldTimelinePublisher()
         )
@@ -64,7 +66,12 @@ def when_events_received_assemble_the_pathways(
         for item in events:
             refuse_other_regions(item.event.region, region)
         publisher = (
-            BatchedTimelinePublisher(session, region=region, topic=topics.pathway_timeline)
+            BatchedTimelinePublisher(
+                session,
+                region=region,
+                topic=topics.pathway_timeline,
+                traceparents=traceparents_of([item.event for item in events]),
+            )
             if publishing
             else WithheldTimelinePublisher()
         )
