@@ -146,6 +146,11 @@ async def add_b_to_care_team_of_a(world: World) -> Answer:
     )
 
 
+async def end_membership_of_a_in_care_team_of_a(world: World) -> Answer:
+    path = f"/persons/{world.person_a}/care-team/members/{world.prescriber_a.organisation_id}/end"
+    return await world.api.call("POST", path, world.prescriber_b)
+
+
 async def read_contact_with_an_organisation_key(world: World) -> Answer:
     path = f"/internal/persons/{world.person_a}/contact"
     return await world.api.call("GET", path, world.prescriber_a, query="purpose=test")
@@ -219,6 +224,10 @@ CASES: dict[tuple[str, str], tuple[Attempt, Callable[[Answer, World], None]]] = 
     ("GET", "/persons/{person_id}"): (read_person_a, not_found),
     ("GET", "/persons/{person_id}/care-team"): (read_care_team_of_a, not_found),
     ("POST", "/persons/{person_id}/care-team"): (add_b_to_care_team_of_a, not_found),
+    ("POST", "/persons/{person_id}/care-team/members/{organisation_id}/end"): (
+        end_membership_of_a_in_care_team_of_a,
+        not_found,
+    ),
     ("GET", "/internal/persons/{person_id}/contact"): (
         read_contact_with_an_organisation_key,
         unauthenticated,

@@ -11,6 +11,7 @@ from referral.domain.errors import (
     MembershipsWouldOverlap,
     NotInCareTeam,
     NotTheReferent,
+    ReferentCannotWithdraw,
 )
 from referral.domain.events import CareTeamMemberAdded, CareTeamMemberRemoved, DomainEvent
 from referral.domain.time_zone import require_time_zone
@@ -105,6 +106,22 @@ class CareTeam:
             )
         )
         return membership
+
+    def end_at_request_of(
+        self, member_id: UUID, *, organisation_id: UUID, at: datetime
+    ) -> CareTeamMembership:
+        """A member withdraws its own organisation, or the referent removes another one."""
+        if organisation_id == member_id:
+            if self.is_referent(member_id):
+                raise ReferentCannotWithdraw(self.person_id, member_id)
+            return self.end(
+                organisation_id=organisation_id, reason=CareTeamLeaveReason.ORGANISATION_WITHDREW, at=at
+            )
+        if not self.is_referent(member_id):
+            raise NotTheReferent(self.person_id, member_id)
+        return self.end(
+            organisation_id=organisation_id, reason=CareTeamLeaveReason.REMOVED_BY_REFERENT, at=at
+        )
 
     def end(
         self, *, organisation_id: UUID, reason: CareTeamLeaveReason, at: datetime, until: date | None = None

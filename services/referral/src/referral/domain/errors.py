@@ -209,5 +209,15 @@ class NotTheReferent(NotPermittedError):
         self.organisation_id = organisation_id
         super().__init__(
             f"organisation {organisation_id} is not the referent of person {person_id}: only the organisation"
-            " that referred the person adds others to their care team"
+            " that referred the person adds others to their care team or removes them from it"
+        )
+
+
+class ReferentCannotWithdraw(StateConflictError):
+    def __init__(self, person_id: UUID, organisation_id: UUID) -> None:
+        self.person_id = person_id
+        self.organisation_id = organisation_id
+        super().__init__(
+            f"organisation {organisation_id} is the referent of person {person_id}: it cannot withdraw from"
+            " their care team, since nobody could then bring other organisations in"
         )

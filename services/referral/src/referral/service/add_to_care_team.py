@@ -6,8 +6,9 @@ from datetime import datetime
 from uuid import UUID
 
 from referral.domain.care_team import CareTeam
-from referral.service.errors import PersonNotFound, UnknownOrganisation
+from referral.service.errors import UnknownOrganisation
 from referral.service.unit_of_work import UnitOfWork
+from referral.service.visibility import care_team_seen_by
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -19,9 +20,7 @@ class AddToCareTeam:
 
 
 async def add_to_care_team(command: AddToCareTeam, uow: UnitOfWork) -> CareTeam:
-    care_team = await uow.care_teams.get(command.person_id, lock=True)
-    if not care_team.is_followed_by(command.referent_id):
-        raise PersonNotFound(command.person_id)
+    care_team = await care_team_seen_by(uow, command.person_id, command.referent_id, lock=True)
     organisation = await uow.organisations.get(command.organisation_id)
     if organisation is None:
         raise UnknownOrganisation(command.organisation_id, "organisation")
@@ -32,11 +31,4 @@ async def add_to_care_team(command: AddToCareTeam, uow: UnitOfWork) -> CareTeam:
         at=command.at,
     )
     await uow.care_teams.save(care_team)
-    return care_team
-
-
-async def care_team_seen_by(uow: UnitOfWork, person_id: UUID, organisation_id: UUID) -> CareTeam:
-    care_team = await uow.care_teams.get(person_id)
-    if not care_team.is_followed_by(organisation_id):
-        raise PersonNotFound(person_id)
     return care_team

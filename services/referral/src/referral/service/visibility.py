@@ -2,6 +2,7 @@
 
 from uuid import UUID
 
+from referral.domain.care_team import CareTeam
 from referral.domain.person import Person
 from referral.domain.referral import Referral
 from referral.service.errors import PersonNotFound, ReferralNotFound
@@ -25,3 +26,12 @@ async def person_followed_by(uow: UnitOfWork, person_id: UUID, organisation_id: 
     if person is None or not (await uow.care_teams.get(person_id)).is_followed_by(organisation_id):
         raise PersonNotFound(person_id)
     return person
+
+
+async def care_team_seen_by(
+    uow: UnitOfWork, person_id: UUID, organisation_id: UUID, *, lock: bool = False
+) -> CareTeam:
+    care_team = await uow.care_teams.get(person_id, lock=lock)
+    if not care_team.is_followed_by(organisation_id):
+        raise PersonNotFound(person_id)
+    return care_team

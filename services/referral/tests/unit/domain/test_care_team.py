@@ -13,6 +13,7 @@ from referral.domain.errors import (
     MembershipsWouldOverlap,
     NotInCareTeam,
     NotTheReferent,
+    ReferentCannotWithdraw,
 )
 
 NOW = datetime(2026, 9, 1, 9, 0, tzinfo=UTC)
@@ -173,3 +174,75 @@ def test_the_referent_is_the_organisation_that_referred_the_person_while_it_foll
 
     team.end(organisation_id=PRESCRIBER, reason=CareTeamLeaveReason.PATHWAY_ENDED, at=NOW)
     assert not team.is_referent(PRESCRIBER)
+
+
+def team_with_its_referent_and_mobility_partner() -> CareTeam:
+    team = team_with_its_prescriber()
+    add_mobility_partner(team)
+    team.pull_events()
+    return team
+
+
+def test_the_referent_removes_another_member_which_leaves_as_removed_by_referent() -> None:
+    team = team_with_its_referent_and_mobility_partner()
+
+    ended = team.end_at_request_of(PRESCRIBER, organisation_id=MOBILITY_PARTNER, at=NOW)
+
+    assert (ended.organisation_id, ended.until, ended.leave_reason) == (
+        MOBILITY_PARTNER,
+        NOW.date(),
+        CareTeamLeaveReason.REMOVED_BY_REFERENT,
+    )
+    assert not team.is_followed_by(MOBILITY_PARTNER)
+    [removed] = team.pull_events()
+    assert isinstance(removed, events.CareTeamMemberRemoved)
+    assert (removed.organisation_id, removed.reason_code) == (
+        MOBILITY_PARTNER,
+        CareTeamLeaveReason.REMOVED_BY_REFERENT,
+    )
+
+
+def test_a_member_withdraws_its_own_organisation() -> None:
+    team = team_with_its_referent_and_mobility_partner()
+
+    ended = team.end_at_request_of(MOBILITY_PARTNER, organisation_id=MOBILITY_PARTNER, at=NOW)
+
+    assert ended.leave_reason is CareTeamLeaveReason.ORGANISATION_WITHDREW
+    assert [member.organisation_id for member in team.active_members] == [PRESCRIBER]
+    [removed] = team.pull_events()
+    assert isinstance(removed, events.CareTeamMemberRemoved)
+    assert removed.reason_code is CareTeamLeaveReason.ORGANISATION_WITHDREW
+
+
+def test_the_referent_cannot_withdraw_while_it_is_the_referent() -> None:
+    team = team_with_its_referent_and_mobility_partner()
+    before = copy.deepcopy(vars(team))
+
+    with pytest.raises(ReferentCannotWithdraw):
+        team.end_at_request_of(PRESCRIBER, organisation_id=PRESCRIBER, at=NOW)
+
+    assert vars(team) == before
+
+
+def test_a_member_other_than_the_referent_cannot_remove_another_member() -> None:
+    team = team_with_its_referent_and_mobility_partner()
+    before = copy.deepcopy(vars(team))
+
+    with pytest.raises(NotTheReferent):
+        team.end_at_request_of(MOBILITY_PARTNER, organisation_id=PRESCRIBER, at=NOW)
+
+    assert vars(team) == before
+
+
+def test_the_referent_cannot_remove_an_organisation_that_no_longer_follows_the_person() -> None:
+    team = team_with_its_referent_and_mobility_partner()
+    team.end_at_request_of(PRESCRIBER, organisation_id=MOBILITY_PARTNER, at=NOW)
+    team.pull_events()
+    before = copy.deepcopy(vars(team))
+
+    with pytest.raises(NotInCareTeam):
+        team.end_at_request_of(PRESCRIBER, organisation_id=MOBILITY_PARTNER, at=NOW)
+    with pytest.raises(NotInCareTeam):
+        team.end_at_request_of(PRESCRIBER, organisation_id=OPERATOR, at=NOW)
+
+    assert vars(team) == before

@@ -9,13 +9,15 @@ from fake_unit_of_work import FakeStore, FakeUnitOfWork
 
 from referral.domain import events
 from referral.domain.answer_clock import AnswerClock
-from referral.domain.codes import CareTeamJoinReason, OrganisationKind
+from referral.domain.codes import CareTeamJoinReason, CareTeamLeaveReason, OrganisationKind
 from referral.domain.errors import NotAPartyToTheReferral
 from referral.domain.organisation import Organisation
 from referral.domain.person import Identity, Person
 from referral.domain.workshop import Workshop
+from referral.service.add_to_care_team import AddToCareTeam, add_to_care_team
 from referral.service.answer_referral import AcceptReferral, accept_referral
 from referral.service.contact_for_notification import ReadContactDetails, read_contact_details
+from referral.service.end_care_team_membership import EndCareTeamMembership, end_care_team_membership
 from referral.service.errors import PersonNotFound, ReferralNotFound, UnknownOrganisation
 from referral.service.expire_referrals import expire_due_referrals
 from referral.service.submit_referral import SubmitReferral, submit_referral
@@ -30,6 +32,7 @@ class World:
         self.prescriber = self._organisation(OrganisationKind.PRESCRIBER)
         self.other_prescriber = self._organisation(OrganisationKind.PRESCRIBER)
         self.operator = self._organisation(OrganisationKind.OPERATOR)
+        self.support_partner = self._organisation(OrganisationKind.SUPPORT_PARTNER)
         self.workshop = Workshop(uuid4(), self.operator, "Première marche")
         self.store.workshops[self.workshop.id] = self.workshop
 
@@ -160,3 +163,47 @@ async def test_reading_contact_details_is_recorded_with_its_purpose(world: World
     )
 
     assert world.store.contact_accesses == [(person_id, "notification", "delivery")]
+
+
+async def test_ending_a_membership_queues_its_removal_without_committing(world: World) -> None:
+    _, _, person_id = await world.submit()
+    partner = world.support_partner
+    adding = world.uow()
+    await add_to_care_team(
+        AddToCareTeam(person_id=person_id, organisation_id=partner, referent_id=world.prescriber, at=NOW),
+        adding,
+    )
+    await adding.commit()
+    uow = world.uow()
+
+    await end_care_team_membership(
+        EndCareTeamMembership(
+            person_id=person_id, organisation_id=partner, requested_by=world.prescriber, at=NOW
+        ),
+        uow,
+    )
+
+    assert not uow.committed
+    await uow.commit()
+    removed = world.store.published[-1]
+    assert isinstance(removed, events.CareTeamMemberRemoved)
+    assert (removed.organisation_id, removed.reason_code) == (
+        partner,
+        CareTeamLeaveReason.REMOVED_BY_REFERENT,
+    )
+    assert not world.store.care_teams[person_id].is_followed_by(partner)
+
+
+async def test_an_organisation_outside_the_care_team_is_told_the_person_does_not_exist(world: World) -> None:
+    _, _, person_id = await world.submit()
+
+    with pytest.raises(PersonNotFound):
+        await end_care_team_membership(
+            EndCareTeamMembership(
+                person_id=person_id,
+                organisation_id=world.prescriber,
+                requested_by=world.other_prescriber,
+                at=NOW,
+            ),
+            world.uow(),
+        )

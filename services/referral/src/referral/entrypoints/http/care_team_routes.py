@@ -1,5 +1,6 @@
 """A person's care team: who follows them, read by its members; the referent (the organisation that
-referred the person) brings others in, such as the partners who lift the barriers in the person's way."""
+referred the person) brings others in, such as the partners who lift the barriers in the person's way,
+and removes them; any other member may withdraw."""
 
 from datetime import date, datetime
 from typing import Annotated
@@ -15,7 +16,9 @@ from referral.domain.codes import CareTeamJoinReason, CareTeamLeaveReason, Organ
 from referral.entrypoints.http.context import HttpContext, Idempotency
 from referral.entrypoints.http.problems import PROBLEM_RESPONSES
 from referral.entrypoints.http.scopes import MANAGE_CARE_TEAMS, READ_PERSONS
-from referral.service.add_to_care_team import AddToCareTeam, add_to_care_team, care_team_seen_by
+from referral.service.add_to_care_team import AddToCareTeam, add_to_care_team
+from referral.service.end_care_team_membership import EndCareTeamMembership, end_care_team_membership
+from referral.service.visibility import care_team_seen_by
 from service_kit.http.api_keys import AuthenticatedOrganisation
 
 
@@ -60,7 +63,7 @@ class CareTeamOut(BaseModel):
 def care_team_routes(context: HttpContext) -> APIRouter:
     router = APIRouter(tags=["persons"], responses=PROBLEM_RESPONSES)
     Reader = Annotated[AuthenticatedOrganisation, Depends(context.caller_with(READ_PERSONS))]  # noqa: N806 - a type
-    Referent = Annotated[AuthenticatedOrganisation, Depends(context.caller_with(MANAGE_CARE_TEAMS))]  # noqa: N806 - a type
+    Manager = Annotated[AuthenticatedOrganisation, Depends(context.caller_with(MANAGE_CARE_TEAMS))]  # noqa: N806 - a type
 
     @router.get("/persons/{person_id}/care-team", response_model=CareTeamOut)
     async def read_care_team(person_id: UUID, caller: Reader) -> CareTeamOut:
@@ -71,7 +74,7 @@ def care_team_routes(context: HttpContext) -> APIRouter:
 
     @router.post("/persons/{person_id}/care-team", status_code=201, response_model=CareTeamOut)
     async def add_member(
-        person_id: UUID, body: CareTeamMemberIn, caller: Referent, idempotency: Idempotency
+        person_id: UUID, body: CareTeamMemberIn, caller: Manager, idempotency: Idempotency
     ) -> Response:
         """The person's referent (the organisation that referred them) adds an organisation to their care
         team; `care_team.member_added` goes out with the change."""
@@ -87,5 +90,26 @@ def care_team_routes(context: HttpContext) -> APIRouter:
             return JSONResponse(CareTeamOut.of(care_team).model_dump(mode="json"), status_code=201)
 
         return await context.apply_once(caller, idempotency, add)
+
+    @router.post("/persons/{person_id}/care-team/members/{organisation_id}/end", response_model=CareTeamOut)
+    async def end_membership(
+        person_id: UUID, organisation_id: UUID, caller: Manager, idempotency: Idempotency
+    ) -> Response:
+        """Ends a membership of the person's care team today: the referent removes another member
+        (`removed_by_referent`), or a member withdraws its own organisation (`organisation_withdrew`); the
+        referent itself cannot withdraw. `care_team.member_removed` goes out with the change. Answers with
+        the care team as the change left it."""
+
+        async def end(uow: SqlUnitOfWork, at: datetime) -> Response:
+            command = EndCareTeamMembership(
+                person_id=person_id,
+                organisation_id=organisation_id,
+                requested_by=caller.organisation_id,
+                at=at,
+            )
+            care_team = await end_care_team_membership(command, uow)
+            return JSONResponse(CareTeamOut.of(care_team).model_dump(mode="json"))
+
+        return await context.apply_once(caller, idempotency, end)
 
     return router
