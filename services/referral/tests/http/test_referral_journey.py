@@ -157,6 +157,33 @@ async def test_a_retried_post_returns_the_first_answer_and_sends_one_referral(
     ]
 
 
+async def test_the_events_of_a_request_carry_its_trace_context(referral_api: ReferralApi) -> None:
+    api = referral_api
+    prescriber, operator, _, _ = await parties(api)
+    traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+    body = {"operator_organisation_id": str(operator.organisation_id), "person": NEW_PERSON}
+
+    traced = await api.call(
+        "POST", "/referrals", prescriber, headers={"traceparent": traceparent}, json_body=body
+    )
+    untraced = await api.call(
+        "POST",
+        "/referrals",
+        prescriber,
+        json_body={**body, "person": {**NEW_PERSON, "birth_date": "1990-01-01"}},
+    )
+
+    assert (traced.status, untraced.status) == (201, 201)
+    carried = await api.db.rows(
+        "SELECT h->>1 FROM outbox, jsonb_array_elements(headers) AS h "
+        "WHERE h->>0 = 'ce_traceparent' ORDER BY outbox.id"
+    )
+    sent = await api.db.rows("SELECT count(*) FROM outbox")
+    assert carried[0] == (traceparent,), "the events of the traced request carry its traceparent"
+    assert len({value for (value,) in carried}) == 2, "the other request's events are in a trace of their own"
+    assert sent[0][0] == len(carried), "every event carries a trace context"
+
+
 async def test_an_existing_person_is_referred_again_by_the_prescriber_that_follows_them(
     referral_api: ReferralApi,
 ) -> None:

@@ -1,4 +1,5 @@
-"""The HTTP app shape every service shares: lifespan around the service's own start and stop, plus health."""
+"""The HTTP app shape every service shares: lifespan around the service's own start and stop, health, and
+each request in its W3C trace context."""
 
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -8,6 +9,7 @@ from fastapi import FastAPI
 
 from service_kit.health import ReadinessCheck, health_router
 from service_kit.metrics import ServiceMetrics
+from service_kit.trace_context import TraceContextMiddleware
 
 
 class ServiceLifecycle(Protocol):
@@ -33,5 +35,6 @@ def build_service_app(
             await lifecycle.stop()
 
     app = FastAPI(title=title, version=version, lifespan=lifespan)
+    app.add_middleware(TraceContextMiddleware)
     app.include_router(health_router(checks, metrics))
     return app

@@ -1,4 +1,5 @@
-"""Domain events → v1 integration events of the catalogue, in their CloudEvents envelope.
+"""Domain events → v1 integration events of the catalogue, in their CloudEvents envelope, in the trace context
+of the request that caused them.
 
 Each integration event takes from its domain event exactly the fields its model declares: the domain
 events were written to carry at least those, and only ids, codes and dates.
@@ -11,6 +12,7 @@ from event_contracts.catalogue import referral as catalogue
 from event_contracts.catalogue.base import EventData
 from event_contracts.envelope import CloudEvent
 from referral.domain import events
+from service_kit.trace_context import current_traceparent
 
 SOURCE: Final = "/services/referral"
 
@@ -40,5 +42,10 @@ def integration_event(event: events.DomainEvent, *, region: str) -> CloudEvent:
     # Domain events hold only flat values (ids, codes, dates): read them as they are, without asdict's copies.
     data = model.model_validate({name: getattr(event, name) for name in model.model_fields})
     return CloudEvent.build(
-        data, source=SOURCE, subject=event.person_id, region=region, time=event.occurred_at
+        data,
+        source=SOURCE,
+        subject=event.person_id,
+        region=region,
+        time=event.occurred_at,
+        traceparent=current_traceparent(),
     )
