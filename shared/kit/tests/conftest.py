@@ -1,13 +1,17 @@
 """Events and databases the kit's integration tests share."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import pytest
+from aiokafka import TopicPartition
 from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from service_kit.database import create_database_engine
 from service_kit.messaging_tables import define_inbox_table, define_outbox_table
+from service_kit.metrics import ServiceMetrics
+
+LagSeries = Callable[[ServiceMetrics, str], dict[TopicPartition, float]]
 
 
 async def create_messaging_tables(engine: AsyncEngine) -> MetaData:
@@ -26,3 +30,19 @@ async def messaging_engine(fresh_database: str) -> AsyncIterator[AsyncEngine]:
     await create_messaging_tables(engine)
     yield engine
     await engine.dispose()
+
+
+@pytest.fixture
+def lag_series() -> LagSeries:
+    """The `consumer_lag_records` series a consumer group reports, by partition."""
+
+    def series(metrics: ServiceMetrics, consumer: str) -> dict[TopicPartition, float]:
+        return {
+            TopicPartition(sample.labels["topic"], int(sample.labels["partition"])): sample.value
+            for metric in metrics.registry.collect()
+            if metric.name == "consumer_lag_records"
+            for sample in metric.samples
+            if sample.labels["consumer"] == consumer
+        }
+
+    return series

@@ -1,9 +1,11 @@
 """The batch consumer on a real broker and database: the events of a fetch applied together, each once;
-a batch that fails as a whole goes through the event consumer one record at a time."""
+a batch that fails as a whole goes through the event consumer one record at a time; the lag it reports."""
 
 import asyncio
+from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from uuid import UUID, uuid4
 
 import pytest
@@ -25,6 +27,9 @@ from service_kit.metrics import ServiceMetrics
 from service_kit.producer import EventProducer
 from service_kit.retry import Backoff
 from service_kit.subscriptions import subscribe_batches
+
+if TYPE_CHECKING:
+    from conftest import LagSeries
 
 NewTopic = Callable[..., Awaitable[str]]
 ReadTopic = Callable[[str], Awaitable[list]]  # type: ignore[type-arg]
@@ -49,9 +54,14 @@ class BatchWorld:
     bootstrap: str
     topics: list[str]
     group: str
-    start: Callable[[], Awaitable[None]]
+    metrics: ServiceMetrics
+    start: Callable[..., Awaitable[None]]
+    stop: Callable[[], Awaitable[None]]
     handed_together: list[int] = field(default_factory=list)
     handed_one_at_a_time: list[str] = field(default_factory=list)
+    held_from_batch: int | None = None
+    holding: asyncio.Event = field(default_factory=asyncio.Event)
+    released: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def applied(self) -> dict[str, str]:
         async with self.engine.connect() as connection:
@@ -91,11 +101,20 @@ async def batch_world(
     metrics = ServiceMetrics()
     producer = EventProducer(kafka_bootstrap_servers, client_id="test-dlq")
     broker = create_broker(kafka_bootstrap_servers, client_id="test")
-    world = BatchWorld(messaging_engine, kafka_bootstrap_servers, topics, f"{topics[0]}.group", broker.start)
+    group = f"{topics[0]}.group"
+
+    async def start(max_records: int = 500) -> None:
+        subscribe_batches(broker, consumer, topics=topics, max_records=max_records)
+        await broker.start()
+
+    world = BatchWorld(messaging_engine, kafka_bootstrap_servers, topics, group, metrics, start, broker.stop)
 
     async def apply_together(events: Sequence[ConsumedEvent], session: AsyncSession) -> None:
         if any(item.event.subject == str(REFUSED_PERSON) for item in events):
             raise Refused("refused", "This test refuses events about one person.")
+        if len(world.handed_together) == world.held_from_batch:
+            world.holding.set()
+            await world.released.wait()
         world.handed_together.append(len(events))
         rows = [{"event_id": str(item.event.id), "topic": item.topic} for item in events]
         await session.execute(applied.insert(), rows)
@@ -119,7 +138,6 @@ async def batch_world(
     consumer = BatchEventConsumer(
         one_at_a_time=one_at_a_time, handler=apply_together, session_factory=sessions, metrics=metrics
     )
-    subscribe_batches(broker, consumer, topics=topics, max_records=500)
     await producer.start()
     try:
         yield world
@@ -199,3 +217,40 @@ async def test_events_already_claimed_are_not_handed_over_again(
 
     assert batch_world.handed_together == handed_before
     assert len(await batch_world.applied()) == 5
+
+
+async def test_the_lag_is_set_once_a_fetch_is_applied_and_is_none_once_all_are(
+    batch_world: BatchWorld, referral_sent: Callable[..., CloudEvent], lag_series: "LagSeries"
+) -> None:
+    first, second = batch_world.topics
+    produced = {first: 8, second: 5}
+    await batch_world.produce(
+        [(topic, as_record(referral_sent())) for topic, count in produced.items() for _ in range(count)]
+    )
+    batch_world.held_from_batch = 1
+
+    await batch_world.start(max_records=3)
+    await asyncio.wait_for(batch_world.holding.wait(), timeout=30)
+    applied_from = Counter((await batch_world.applied()).values())
+    lag_while_held = lag_series(batch_world.metrics, batch_world.group)
+    batch_world.released.set()
+    await eventually(batch_world.applied, lambda found: len(found) == 13)
+    caught_up = {TopicPartition(first, 0): 0, TopicPartition(second, 0): 0}
+    lag_at_the_end = await eventually(_lag_of(batch_world, lag_series), lambda lag: lag == caught_up)
+    await batch_world.stop()
+
+    assert sum(applied_from.values()) == batch_world.handed_together[0] <= 3
+    assert lag_while_held == {
+        TopicPartition(topic, 0): produced[topic] - applied for topic, applied in applied_from.items()
+    }
+    assert lag_at_the_end == caught_up
+    assert lag_series(batch_world.metrics, batch_world.group) == {}, "a stopped instance reports no lag"
+
+
+def _lag_of(
+    world: BatchWorld, lag_series: "LagSeries"
+) -> Callable[[], Awaitable[dict[TopicPartition, float]]]:
+    async def lag() -> dict[TopicPartition, float]:
+        return lag_series(world.metrics, world.group)
+
+    return lag

@@ -1,5 +1,6 @@
 """When the event consumer commits its offsets, on a real broker and database: never past an event whose
-transaction has not committed or whose dead letter Kafka has not acknowledged, and not only on traffic."""
+transaction has not committed or whose dead letter Kafka has not acknowledged, and not only on traffic;
+and the lag it reports from the offsets it finished."""
 
 import asyncio
 import signal
@@ -7,10 +8,10 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaTimeoutError
 from sqlalchemy import Column, MetaData, String, Table, func, select
@@ -31,7 +32,11 @@ from service_kit.producer import EventProducer
 from service_kit.retry import Backoff
 from service_kit.subscriptions import subscribe
 
+if TYPE_CHECKING:
+    from conftest import LagSeries
+
 CRASHING_CONSUMER = Path(__file__).with_name("support") / "crashing_event_consumer.py"
+T = TypeVar("T")
 NEVER_ON_TIME = OffsetCommitPolicy(every_events=1_000, every_seconds=3_600)
 EVERY_100_OR_200_MS = OffsetCommitPolicy(every_events=100, every_seconds=0.2)
 NewTopic = Callable[..., Awaitable[str]]
@@ -73,6 +78,22 @@ class RunningConsumer:
 StartConsumer = Callable[..., Awaitable[RunningConsumer]]
 
 
+@dataclass
+class HeldBack:
+    """Lets the first `letting_through` events be applied, then holds the next one until released."""
+
+    letting_through: int
+    holding: asyncio.Event = field(default_factory=asyncio.Event)
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+    arrived: int = 0
+
+    async def wait_for_turn(self) -> None:
+        self.arrived += 1
+        if self.arrived > self.letting_through:
+            self.holding.set()
+            await self.released.wait()
+
+
 @pytest.fixture
 async def start_consumer(
     messaging_engine: AsyncEngine, kafka_bootstrap_servers: str
@@ -86,11 +107,14 @@ async def start_consumer(
         group: str,
         policy: OffsetCommitPolicy,
         dead_letters: Callable[[EventProducer, ServiceMetrics], DeadLetters] = DeadLetters,
+        held_back: HeldBack | None = None,
     ) -> RunningConsumer:
         metrics = ServiceMetrics()
         calls: list[str] = []
 
         async def apply(event: CloudEvent, session: AsyncSession) -> None:
+            if held_back is not None:
+                await held_back.wait_for_turn()
             calls.append(str(event.id))
             await session.execute(applied.insert().values(event_id=str(event.id)))
 
@@ -146,10 +170,11 @@ class Scene:
         topic = await self.new_topic(name, **options)
         return topic, Group(self.bootstrap, f"{topic}.group")
 
-    async def produce(self, topic: str, count: int, *, partition: int = 0) -> None:
-        await self.produce_raw(
-            topic, [as_raw(self.referral_sent()) for _ in range(count)], partition=partition
-        )
+    async def produce(self, topic: str, count: int, *, partition: int = 0) -> list[str]:
+        """Puts `count` new events on the partition; their ids."""
+        events = [self.referral_sent() for _ in range(count)]
+        await self.produce_raw(topic, [as_raw(event) for event in events], partition=partition)
+        return [str(event.id) for event in events]
 
     async def produce_raw(self, topic: str, records: list[RawRecord], *, partition: int = 0) -> None:
         producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap, enable_idempotence=True)
@@ -287,3 +312,70 @@ async def test_a_dead_lettered_message_offset_is_committed_only_once_kafka_has_t
     assert committed_while_unacknowledged == [{0: 1}, {0: 1}], "never past the message being set aside"
     dead = await read_topic(dead_letter_topic(topic))
     assert [dict(record.headers)[dlq.ORIGIN_OFFSET] for record in dead] == [b"1"]
+
+
+async def test_the_lag_is_the_records_after_the_last_one_applied_on_each_partition_then_none(
+    scene: Scene, start_consumer: StartConsumer, lag_series: "LagSeries"
+) -> None:
+    topic, group = await scene.topic("lag", partitions=2)
+    on_partition = {
+        0: await scene.produce(topic, 9, partition=0),
+        1: await scene.produce(topic, 5, partition=1),
+    }
+    held_back = HeldBack(letting_through=4)
+    running = await start_consumer(topic, group.name, EVERY_100_OR_200_MS, held_back=held_back)
+
+    await asyncio.wait_for(held_back.holding.wait(), timeout=30)
+    applied_on = {p: len(set(ids) & set(running.calls)) for p, ids in on_partition.items()}
+    lag_while_held = lag_series(running.metrics, group.name)
+    held_back.released.set()
+    await eventually(scene.applied, lambda count: count == 14)
+    caught_up = {TopicPartition(topic, 0): 0, TopicPartition(topic, 1): 0}
+    lag_at_the_end = await eventually(
+        lambda: _now(lag_series(running.metrics, group.name)), lambda lag: lag == caught_up
+    )
+    await running.stop()
+
+    assert sum(applied_on.values()) == 4
+    assert lag_while_held == {
+        TopicPartition(topic, p): len(on_partition[p]) - applied
+        for p, applied in applied_on.items()
+        if applied
+    }
+    assert lag_at_the_end == caught_up
+    assert lag_series(running.metrics, group.name) == {}, "an instance stopped reports no lag"
+
+
+async def test_the_lag_of_partitions_a_rebalance_takes_away_is_no_longer_reported(
+    scene: Scene, start_consumer: StartConsumer, lag_series: "LagSeries"
+) -> None:
+    topic, group = await scene.topic("lag-rebalance", partitions=2)
+    running = await start_consumer(topic, group.name, EVERY_100_OR_200_MS)
+    await scene.produce(topic, 2, partition=0)
+    await scene.produce(topic, 3, partition=1)
+    await eventually(scene.applied, lambda count: count == 5)
+    assert lag_series(running.metrics, group.name) == {
+        TopicPartition(topic, 0): 0,
+        TopicPartition(topic, 1): 0,
+    }
+
+    newcomer = AIOKafkaConsumer(
+        topic, bootstrap_servers=scene.bootstrap, group_id=group.name, enable_auto_commit=False
+    )
+    await newcomer.start()
+    try:
+        lag = await eventually(lambda: _now(lag_series(running.metrics, group.name)), lambda lag: lag == {})
+        assert lag == {}, "every partition was revoked"
+        taken = await eventually(lambda: _now(newcomer.assignment()), lambda taken: len(taken) == 1)
+        (kept,) = {TopicPartition(topic, 0), TopicPartition(topic, 1)} - taken
+        await scene.produce(topic, 1, partition=0)
+        await scene.produce(topic, 1, partition=1)
+        await eventually(scene.applied, lambda count: count == 6)
+
+        assert lag_series(running.metrics, group.name) == {kept: 0}, "only the partition it still owns"
+    finally:
+        await newcomer.stop()
+
+
+async def _now(value: T) -> T:
+    return value

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import structlog
+from aiokafka import TopicPartition
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from event_contracts.envelope import CloudEvent
@@ -68,10 +69,7 @@ class BatchEventConsumer:
         if consumed is None or not await self._applied_together(consumed):
             for record in records:
                 await self._one_at_a_time.consume(record)
-        for record in records:
-            await self.offsets.finished(
-                message.consumer, topic=record.topic, partition=record.partition, offset=record.offset
-            )
+        await self.offsets.finished_together(message.consumer, _last_offsets(records), records=len(records))
 
     async def _applied_together(self, consumed: Sequence[ConsumedEvent]) -> bool:
         started = time.perf_counter()
@@ -110,6 +108,11 @@ def _decoded(records: Sequence[Any]) -> list[ConsumedEvent] | None:
             return None
         consumed.append(ConsumedEvent(event, record.topic))
     return consumed
+
+
+def _last_offsets(records: Sequence[Any]) -> dict[TopicPartition, int]:
+    """The offset of the last of the records on each partition (a fetch holds a partition's in order)."""
+    return {TopicPartition(record.topic, record.partition): record.offset for record in records}
 
 
 def _first_of_each(

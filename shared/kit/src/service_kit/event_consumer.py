@@ -62,7 +62,7 @@ class EventConsumer:
         self._permanent_errors = permanent_errors
         self._backoff = backoff
         self._after_commit = after_commit
-        self.offsets = OffsetCommitter(offset_commits, consumer_name=name)
+        self.offsets = OffsetCommitter(offset_commits, consumer_name=name, lag=metrics.consumer_lag)
 
     async def __call__(self, message: AckableMessage) -> None:
         record = message.raw_message

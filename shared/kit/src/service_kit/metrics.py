@@ -34,6 +34,12 @@ class ServiceMetrics:
             ["consumer"],
             registry=self.registry,
         )
+        self.consumer_lag = Gauge(
+            "consumer_lag_records",
+            "Records on a partition after the last one the consumer finished, as of its last fetch.",
+            ["consumer", "topic", "partition"],
+            registry=self.registry,
+        )
         self.outbox_published = Counter(
             "outbox_published_total",
             "Outbox rows published to Kafka and marked.",

@@ -5,16 +5,22 @@ An OffsetCommit round trip costs about 5 ms on Kafka 4 (the group coordinator li
 offset may lag behind the events applied; it must never run ahead of them. Only explicit offsets are
 committed, each the one after the last record this instance finished on its partition: the consumer's
 own position also counts records fetched but not yet applied.
+
+The same finished offsets give each partition's lag: the records after them as of the consumer's last fetch.
+It is measured when records finish, from what aiokafka already holds (no request to the broker), and only
+for the partitions this instance owns, so that an instance never reports a partition that moved on.
 """
 
 import asyncio
-from collections.abc import Mapping, Set
+from collections.abc import Iterable, Mapping, Set
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import structlog
 from aiokafka import ConsumerRebalanceListener, TopicPartition
 from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
+from prometheus_client import Gauge
 
 _log = structlog.get_logger(__name__)
 
@@ -30,21 +36,61 @@ class OffsetCommitPolicy:
 
 
 class KafkaOffsets(Protocol):
-    """What committing needs of aiokafka's consumer."""
+    """What committing and measuring lag need of aiokafka's consumer."""
 
     def assignment(self) -> Set[TopicPartition]: ...
 
+    def highwater(self, partition: TopicPartition) -> int | None: ...
+
     async def commit(self, offsets: Mapping[TopicPartition, int]) -> Any: ...
+
+
+class PartitionLag:
+    """One consumer group's series of the lag gauge in this instance, one per partition it owns."""
+
+    def __init__(self, gauge: Gauge, *, consumer_name: str) -> None:
+        self._gauge = gauge
+        self._consumer_name = consumer_name
+        self._series: dict[TopicPartition, Gauge] = {}
+
+    def measure(self, consumer: KafkaOffsets, partition: TopicPartition, next_offset: int) -> None:
+        # aiokafka asserts on the highwater of a partition it no longer owns: a record finished during a
+        # rebalance must not revive the series that the revocation removed.
+        if partition not in consumer.assignment():
+            return
+        highwater = consumer.highwater(partition)
+        if highwater is None:
+            return
+        series = self._series.get(partition)
+        if series is None:
+            series = self._gauge.labels(self._consumer_name, partition.topic, str(partition.partition))
+            self._series[partition] = series
+        series.set(max(highwater - next_offset, 0))
+
+    def forget(self, partitions: Iterable[TopicPartition]) -> None:
+        for partition in [tp for tp in partitions if tp in self._series]:
+            del self._series[partition]
+            # Another committer of the same group and metrics may have removed it already.
+            with suppress(KeyError):
+                self._gauge.remove(self._consumer_name, partition.topic, str(partition.partition))
+
+    def forget_all_but(self, kept: Set[TopicPartition]) -> None:
+        self.forget([tp for tp in self._series if tp not in kept])
+
+    def forget_all(self) -> None:
+        self.forget(list(self._series))
 
 
 class OffsetCommitter(ConsumerRebalanceListener):  # type: ignore[misc]
     """Commits the offsets of finished records after `every_events` of them (without holding up the
     records after them), `every_seconds` after the first one left uncommitted, before its partitions are
-    revoked, and on `close()`."""
+    revoked, and on `close()`; sets the lag of each partition as its records finish, and removes it when
+    the partition is revoked or on `close()`."""
 
-    def __init__(self, policy: OffsetCommitPolicy, *, consumer_name: str) -> None:
+    def __init__(self, policy: OffsetCommitPolicy, *, consumer_name: str, lag: Gauge) -> None:
         self._policy = policy
         self._consumer_name = consumer_name
+        self._lag = PartitionLag(lag, consumer_name=consumer_name)
         self._consumer: KafkaOffsets | None = None
         self._pending: dict[TopicPartition, int] = {}
         self._finished_since_commit = 0
@@ -59,14 +105,25 @@ class OffsetCommitter(ConsumerRebalanceListener):  # type: ignore[misc]
     async def finished(self, consumer: KafkaOffsets, *, topic: str, partition: int, offset: int) -> None:
         """The record at `offset` is applied or safely dead-lettered, and so is every record before it on
         its partition (a partition is consumed in order, one record at a time)."""
+        await self.finished_together(consumer, {TopicPartition(topic, partition): offset}, records=1)
+
+    async def finished_together(
+        self, consumer: KafkaOffsets, last_offsets: Mapping[TopicPartition, int], *, records: int
+    ) -> None:
+        """`finished` for `records` records of one fetch, given the last offset of each partition among
+        them: the lag is measured once per partition, not once per record."""
         if consumer is not self._consumer:
             # A restarted subscriber builds a new consumer; the old one's offsets were committed on close.
             self._consumer = consumer
             self._pending.clear()
+            self._lag.forget_all()
             self._finished_since_commit = 0
             self._closing = False
-        self._pending[TopicPartition(topic, partition)] = offset + 1
-        self._finished_since_commit += 1
+        for partition, offset in last_offsets.items():
+            self._pending[partition] = offset + 1
+            if not self._closing:  # a record finishing after close() must not revive its removed series
+                self._lag.measure(consumer, partition, offset + 1)
+        self._finished_since_commit += records
         if self._finished_since_commit >= self._policy.every_events:
             self._commit_in_background()
         else:
@@ -115,14 +172,18 @@ class OffsetCommitter(ConsumerRebalanceListener):  # type: ignore[misc]
         """Commit before the consumer stops, while it still belongs to the group."""
         self._closing = True
         await self.commit()
+        self._lag.forget_all()
 
     async def on_partitions_revoked(self, revoked: Set[TopicPartition]) -> None:
         await self.commit()
         for partition in revoked:
             self._pending.pop(partition, None)
+        self._lag.forget(revoked)
 
     async def on_partitions_assigned(self, assigned: Set[TopicPartition]) -> None:
-        pass
+        # aiokafka keeps the old assignment until the new one comes: a record finished in between may
+        # have set the lag of a partition revoked meanwhile.
+        self._lag.forget_all_but(assigned)
 
     def _commit_in_background(self) -> None:
         # The consumer goes on with the next records meanwhile: what is committed is only ever what was
