@@ -25,6 +25,7 @@ from service_kit.metrics import ServiceMetrics
 from service_kit.producer import EventProducer
 from service_kit.retry import Backoff
 from service_kit.subscriptions import subscribe
+from service_kit.trace_context import current_traceparent
 
 NewTopic = Callable[..., Awaitable[str]]
 ReadTopic = Callable[[str], Awaitable[list]]  # type: ignore[type-arg]
@@ -265,3 +266,29 @@ async def test_nothing_is_applied_when_the_handler_transaction_fails(
     async with running.engine.connect() as connection:
         inbox_rows = (await connection.execute(text("SELECT count(*) FROM inbox"))).scalar_one()
     assert inbox_rows == 1
+
+
+async def test_the_handler_runs_in_the_events_trace_context(
+    start_consumer: Callable[..., Awaitable[RunningConsumer]], referral_sent: Callable[..., CloudEvent]
+) -> None:
+    traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+    seen: list[str | None] = []
+
+    def noting_the_trace(calls: list[str]) -> EventHandler:
+        async def note(event: CloudEvent, session: AsyncSession) -> None:
+            seen.append(current_traceparent())
+            await recording(calls)(event, session)
+
+        return note
+
+    running = await start_consumer(noting_the_trace)
+    traced = referral_sent().model_copy(update={"traceparent": traceparent})
+    untraced = referral_sent()
+    await produce(running.bootstrap, running.topic, [as_record(traced), as_record(untraced)])
+
+    await eventually(running.applied_ids, lambda ids: len(ids) == 2)
+
+    assert seen[0] == traceparent
+    assert seen[1] is not None
+    assert seen[1].split("-")[1] != traceparent.split("-")[1], "an event without one gets a trace of its own"
+    assert current_traceparent() is None

@@ -22,6 +22,7 @@ from service_kit.inbox import claim_event
 from service_kit.metrics import ServiceMetrics
 from service_kit.offset_commits import OffsetCommitPolicy, OffsetCommitter
 from service_kit.retry import Backoff
+from service_kit.trace_context import trace_context
 
 EventHandler = Callable[[CloudEvent, AsyncSession], Awaitable[None]]
 AfterCommit = Callable[[CloudEvent], Awaitable[None]]
@@ -85,7 +86,12 @@ class EventConsumer:
             event = from_kafka_record(failed.key, failed.value, failed.headers)
         except InvalidEvent as error:
             await self._set_aside(failed, error)
-        else:
+            return
+        # The handler, what it emits and every log line meanwhile belong to the event's trace.
+        with (
+            trace_context(event.traceparent),
+            structlog.contextvars.bound_contextvars(consumer=self.name, event_id=str(event.id)),
+        ):
             await self._apply_with_retries(event, failed)
 
     async def _apply_with_retries(self, event: CloudEvent, failed: FailedMessage) -> None:

@@ -9,6 +9,7 @@ Each carries the W3C `traceparent` of the event that caused it, when that event 
 partner starts goes on through the timeline topic (an alert that only time passing raised starts none)."""
 
 from collections.abc import Mapping
+from functools import cached_property
 from typing import Any
 from uuid import UUID, uuid5
 
@@ -127,16 +128,9 @@ class OutboxTimelinePublisher:
 class BatchedTimelinePublisher(OutboxTimelinePublisher):
     """Writes what a batch of events published to the outbox in one statement, when flushed."""
 
-    def __init__(
-        self,
-        session: AsyncSession,
-        *,
-        region: str,
-        topic: str,
-        traceparents: Mapping[timeline.EventReference, str] | None = None,
-    ) -> None:
-        super().__init__(session, region=region, topic=topic, traceparents=traceparents)
-        self._held: list[CloudEvent] = []
+    @cached_property
+    def _held(self) -> list[CloudEvent]:
+        return []
 
     async def _add(
         self, data: EventData, person_id: str, event_id: UUID, cause: timeline.EventReference | None
@@ -145,7 +139,7 @@ class BatchedTimelinePublisher(OutboxTimelinePublisher):
 
     async def flush(self) -> None:
         await add_all_to_outbox(self._session, self._held, topic=self._topic)
-        self._held = []
+        self._held.clear()
 
 
 class WithheldTimelinePublisher:
