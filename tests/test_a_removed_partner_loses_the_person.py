@@ -12,7 +12,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from pathway_world import Answer, request_over_http
-from running_platform import EVENT_TYPE_PREFIX, Caseworker, RunningPlatform
+from running_platform import Caseworker, RunningPlatform
 
 from devstack.eventually import eventually
 from event_contracts.catalogue.base import EventData
@@ -69,23 +69,8 @@ async def send_to_pathway(platform: RunningPlatform, key: str, event: CloudEvent
     return result
 
 
-async def timeline_as_read_by(caseworker: Caseworker, person: str) -> tuple[int, list[tuple[str, str]]]:
-    """(HTTP status, the (event name, sender) entries in order): what the caseworker API answers."""
-    answer = await asyncio.to_thread(
-        request_over_http,
-        "GET",
-        caseworker.pathway.port,
-        f"/persons/{person}/timeline?purpose=follow_up",
-        headers={"Authorization": f"Bearer {caseworker.token}"},
-    )
-    if answer.status != 200:
-        return answer.status, []
-    entries = answer.json()["entries"]
-    return 200, [(entry["type"].removeprefix(EVENT_TYPE_PREFIX), entry["source"]) for entry in entries]
-
-
 async def on_the_timeline(caseworker: Caseworker, person: str, entry: tuple[str, str]) -> None:
-    read = await eventually(lambda: timeline_as_read_by(caseworker, person), lambda read: entry in read[1])
+    read = await eventually(lambda: caseworker.timeline_as_seen(person), lambda read: entry in read[1])
     assert entry in read[1], read
 
 
@@ -169,4 +154,4 @@ async def test_a_partner_the_referent_removed_can_neither_speak_about_the_person
 
     assert removed.status == 200, removed.body
     assert (lifted["status"], lifted["reason"]) == ("rejected", "not_in_care_team")
-    assert await timeline_as_read_by(partner, person) == (404, [])
+    assert await partner.timeline_as_seen(person) == (404, [])

@@ -109,9 +109,10 @@ async def test_a_pathway_assembled_from_every_door_reads_in_order_and_reaches_in
     caseworker = Caseworker(
         platform.pathway, identity_provider.caseworker_token(UUID(prescriber), ("referent",))
     )
+    # The person is not visible to the caseworker API (404) until the referral's events are assembled.
     await eventually(
-        lambda: caseworker.timeline(person),
-        lambda found: [name for name, _ in found].count("care_team.member_added") == 3,
+        lambda: caseworker.timeline_as_seen(person),
+        lambda seen: [name for name, _ in seen[1]].count("care_team.member_added") == 3,
     )
 
     barrier = uuid4()

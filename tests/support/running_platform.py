@@ -9,7 +9,7 @@ from types import ModuleType
 from typing import Any
 from uuid import UUID
 
-from pathway_world import PathwayWorld, request_over_http
+from pathway_world import Answer, PathwayWorld, request_over_http
 from service_process import ServiceProcess
 
 EVENT_TYPE_PREFIX = "fr.premiere-marche."
@@ -42,18 +42,29 @@ class Caseworker:
     pathway: ServiceProcess
     token: str
 
-    async def read(self, person: UUID | str, what: str) -> Any:
-        answer = await asyncio.to_thread(
+    async def answer(self, person: UUID | str, what: str) -> Answer:
+        return await asyncio.to_thread(
             request_over_http,
             "GET",
             self.pathway.port,
             f"/persons/{person}/{what}?purpose=follow_up",
             headers={"Authorization": f"Bearer {self.token}"},
         )
+
+    async def read(self, person: UUID | str, what: str) -> Any:
+        answer = await self.answer(person, what)
         assert answer.status == 200, answer.body
         return answer.json()
 
     async def timeline(self, person: UUID | str) -> list[tuple[str, str]]:
         """(event name, sender) in order of occurrence."""
-        entries = (await self.read(person, "timeline"))["entries"]
-        return [(entry["type"].removeprefix(EVENT_TYPE_PREFIX), entry["source"]) for entry in entries]
+        return _entries(await self.read(person, "timeline"))
+
+    async def timeline_as_seen(self, person: UUID | str) -> tuple[int, list[tuple[str, str]]]:
+        """(HTTP status, the timeline when it is 200): the person may not be visible yet, or any more."""
+        answer = await self.answer(person, "timeline")
+        return answer.status, _entries(answer.json()) if answer.status == 200 else []
+
+
+def _entries(timeline: Any) -> list[tuple[str, str]]:
+    return [(entry["type"].removeprefix(EVENT_TYPE_PREFIX), entry["source"]) for entry in timeline["entries"]]
