@@ -108,15 +108,13 @@ class EventConsumer:
                     return
                 if kind is FailureKind.UNEXPECTED:
                     unexpected_failures += 1
-                    _log.exception("handler failed", consumer=self.name, event_id=str(event.id))
+                    _log.exception("handler failed")
                     if unexpected_failures >= self._backoff.unexpected_error_attempts:
                         await self._set_aside(failed, error)
                         return
                 else:
                     _log.warning(
                         "transient failure; retrying in place",
-                        consumer=self.name,
-                        event_id=str(event.id),
                         error_class=type(error).__name__,
                         attempt=attempt,
                     )
