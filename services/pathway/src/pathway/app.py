@@ -7,6 +7,7 @@ from pathway.bootstrap import PathwayService, bootstrap
 from pathway.config import PathwaySettings
 from pathway.entrypoints.http.caseworker_routes import caseworker_routes
 from pathway.entrypoints.http.event_routes import event_routes
+from pathway.entrypoints.http.indicator_routes import indicator_routes
 from service_kit.event_consumer import AfterCommit
 from service_kit.health import database_check
 from service_kit.http.body_limit import BodyLimitMiddleware
@@ -22,6 +23,7 @@ checked as the assembler checks it, and the accepted ones are on the partner top
 Caseworkers read a person's timeline and pathway summary with their identity provider's bearer token
 (OIDC); only professionals of an organisation in the person's care team see the person, as much as
 their audience may, and every read is written to an append-only access audit with its purpose.
+Regional coordinators read the region's indicators: counts of persons, small ones withheld, never a person.
 Every refusal of a request is an RFC 9457 problem document."""
 
 
@@ -55,6 +57,14 @@ def build_app(service: PathwayService) -> FastAPI:
             cache_seconds=settings.oidc_jwks_cache_seconds,
         )
     app.include_router(caseworker_routes(service.session_factory, verifier))
+    app.include_router(
+        indicator_routes(
+            service.session_factory,
+            verifier,
+            region=settings.region,
+            minimum_cell_size=settings.indicators_minimum_cell_size,
+        )
+    )
     install_problem_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     return app

@@ -28,6 +28,9 @@ class PathwaySettings(ServiceSettings):
     oidc_jwks_url: str | None = None
     """Unset, the caseworker API answers 503: the assembler and partner ingestion run without it."""
     oidc_jwks_cache_seconds: float = Field(default=300.0, gt=0)
+    indicators_minimum_cell_size: int = Field(default=11, ge=2)
+    """The fewest persons a coordinator's count may show (but for none): as in the French rules for
+    publishing sensitive statistics, 1 to 10 persons are withheld."""
     projection_poll_interval_seconds: float = Field(default=5.0, gt=0)
     """How soon a running instance notices that another projection generation went live."""
 

@@ -38,3 +38,12 @@ def test_caseworker_reads_need_a_bearer_token_and_a_coded_purpose() -> None:
         purpose = next(p for p in read["parameters"] if p["name"] == "purpose")
         assert purpose["required"] is True
         assert "application/problem+json" in read["responses"]["404"]["content"]
+
+
+def test_coordinators_read_indicators_with_a_bearer_token_and_refusals_are_problems() -> None:
+    read = json.loads(COMMITTED.read_text())["paths"]["/indicators"]["get"]
+
+    assert read["security"] == [{"CaseworkerOidcBearer": []}]
+    assert read["tags"] == ["coordinators"]
+    for status in ("401", "403", "503"):
+        assert "application/problem+json" in read["responses"][status]["content"], status

@@ -7,6 +7,7 @@ from typing import Protocol
 
 from pathway.domain.caseworkers import PersonRead
 from pathway.domain.events import AlertRaised, PathwayEvent, StageChanged
+from pathway.domain.indicators import RegionCounts
 from pathway.domain.pathway import Pathway
 from pathway.domain.pathway_state import PathwayState
 from pathway.domain.senders import Organisation
@@ -108,3 +109,9 @@ class AuditedRead:
 class AccessAudit(Protocol):
     async def record(self, read: AuditedRead) -> None:
         """Append the read to the audit, in the caller's transaction."""
+
+
+class IndicatorReads(Protocol):
+    async def region_counts(self) -> RegionCounts:
+        """The exact counts of the whole projection, before anything is withheld."""
+        ...
