@@ -32,7 +32,7 @@ CATALOGUE_V1 = {
     "assessment.recorded", "training.entered", "training.completed", "training.abandoned",
     "qualification.obtained", "employment.started", "employment.ended", "followup.checkpoint_recorded",
     "event.retracted",
-    "timeline.entry_appended", "pathway.stage_changed", "pathway.alert_raised",
+    "timeline.entry_appended", "pathway.stage_changed", "pathway.alert_raised", "pathway.alert_withdrawn",
 }  # fmt: skip
 
 DIRECT_IDENTIFIER_HINTS = (

@@ -192,6 +192,13 @@ _EXAMPLES: tuple[EventData, ...] = (
         barrier_id=BARRIER_ID,
         triggered_by=RETRACTED_EVENT,
     ),
+    t.PathwayAlertWithdrawn(
+        alert_id=ALERT_ID,
+        kind=codes.AlertKind.BLOCKING_BARRIER,
+        referral_id=REFERRAL_ID,
+        barrier_id=BARRIER_ID,
+        withdrawn_because=RETRACTED_EVENT,
+    ),
 )
 
 EXAMPLE_DATA: Mapping[type[EventData], EventData] = MappingProxyType(

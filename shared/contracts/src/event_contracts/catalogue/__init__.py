@@ -48,6 +48,7 @@ from event_contracts.catalogue.registry import (
 from event_contracts.catalogue.timeline import (
     OriginalEvent,
     PathwayAlertRaised,
+    PathwayAlertWithdrawn,
     PathwayStageChanged,
     TimelineEntryAppended,
 )
@@ -72,6 +73,7 @@ __all__ = [
     "FollowupCheckpointRecorded",
     "OriginalEvent",
     "PathwayAlertRaised",
+    "PathwayAlertWithdrawn",
     "PathwayStageChanged",
     "QualificationObtained",
     "ReferralAccepted",

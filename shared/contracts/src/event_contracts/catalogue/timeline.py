@@ -89,8 +89,23 @@ class PathwayAlertRaised(EventData):
     )
 
 
+class PathwayAlertWithdrawn(EventData):
+    """Emitted by the pathway service when a retraction takes back the situation an alert warned of."""
+
+    event_name: ClassVar[str] = "pathway.alert_withdrawn"
+
+    alert_id: UUID = Field(description="The alert raised before, as `pathway.alert_raised` named it.")
+    kind: AlertKind = Field(description="Situation the alert warned of.")
+    referral_id: UUID | None = Field(default=None, description="Referral concerned, if any.")
+    barrier_id: UUID | None = Field(default=None, description="Barrier concerned, if any.")
+    withdrawn_because: EventReference = Field(
+        description="The `event.retracted` that took the situation back."
+    )
+
+
 TIMELINE_EVENT_MODELS: tuple[type[EventData], ...] = (
     TimelineEntryAppended,
     PathwayStageChanged,
     PathwayAlertRaised,
+    PathwayAlertWithdrawn,
 )
