@@ -9,6 +9,7 @@ import pytest
 from pathway_world import PathwayWorld
 
 from devstack.eventually import eventually
+from event_contracts.catalogue import PathwayAlertRaised, PathwayAlertWithdrawn
 from event_contracts.catalogue.codes import OrganisationKind
 from event_contracts.kafka_binding import from_kafka_record
 from event_contracts.topics import dead_letter_topic
@@ -105,6 +106,37 @@ async def test_a_retracted_event_is_hidden_and_the_stage_recomputed(
         ("referred", "in_training", False),
         ("in_training", "referred", True),
     ]
+
+
+async def test_retracting_a_blocking_barrier_withdraws_its_alert_on_the_timeline_topic(
+    assembler: PathwayWorld, pathway_events, read_topic: ReadTopic
+) -> None:
+    events, person = pathway_events, pathway_events.person_id
+    await assembler.publish([events.referral_sent(0), events.member_added(1)])
+    await entries_of(assembler, person, 2)
+    barrier = events.barrier_identified(2, uuid4())
+    await assembler.publish_from_partners([barrier])
+    await entries_of(assembler, person, 3)
+    retraction = events.retraction(3, of=barrier)
+
+    await assembler.publish_from_partners([retraction])
+
+    published = await published_on_the_timeline(assembler, read_topic, 7)
+    raised, withdrawn = [
+        e.data for e in published if isinstance(e.data, PathwayAlertRaised | PathwayAlertWithdrawn)
+    ]
+    assert isinstance(raised, PathwayAlertRaised)
+    assert isinstance(withdrawn, PathwayAlertWithdrawn)
+    assert (withdrawn.alert_id, withdrawn.kind, withdrawn.barrier_id) == (
+        raised.alert_id,
+        "blocking_barrier",
+        raised.barrier_id,
+    )
+    assert (withdrawn.withdrawn_because.source, withdrawn.withdrawn_because.id) == (
+        retraction.source,
+        retraction.id,
+    )
+    assert await assembler.rows("SELECT withdrawn_by_id FROM raised_alerts") == [(retraction.id,)]
 
 
 async def test_what_a_partner_may_not_say_is_dead_lettered_with_its_reason_and_never_stored(

@@ -8,6 +8,7 @@ from uuid import UUID, uuid4
 
 import pytest
 from pathway_world import Answer, PathwayApi, PathwayWorld
+from sqlalchemy import text
 
 from event_contracts.catalogue.codes import OrganisationKind
 from event_contracts.envelope import CloudEvent
@@ -175,3 +176,17 @@ async def test_a_coordinator_still_sees_no_person(region: Region) -> None:
     )
 
     assert timeline.status == 404
+
+
+async def test_a_withdrawn_alert_is_not_counted(region: Region) -> None:
+    async with region.world.engine.begin() as connection:
+        await connection.execute(
+            text(
+                "UPDATE raised_alerts SET withdrawn_at = now() WHERE person_id = :person",
+            ),
+            {"person": str(region.persons[0])},
+        )
+
+    read = (await region.indicators(region.coordinator)).json()
+
+    assert {line["kind"]: line["persons"] for line in read["alerts"]}["blocking_barrier"] == 3

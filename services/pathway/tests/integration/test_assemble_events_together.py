@@ -22,9 +22,14 @@ from pathway.adapters.projection_generations import (
     projection_engine,
 )
 from pathway.adapters.projection_hash import projection_hash
-from pathway.adapters.timeline_publisher import alert_raised_id, entry_appended_id, stage_changed_id
+from pathway.adapters.timeline_publisher import (
+    alert_raised_id,
+    alert_withdrawn_id,
+    entry_appended_id,
+    stage_changed_id,
+)
 from pathway.domain.errors import RefusedEventError
-from pathway.domain.events import AlertRaised, StageChanged
+from pathway.domain.events import AlertRaised, AlertWithdrawn, StageChanged
 from pathway.domain.pathway import PathwaySnapshot
 from pathway.domain.senders import Channel, Organisation
 from pathway.domain.timeline import RecordedEvent, TimelineEntry
@@ -52,6 +57,9 @@ class RecordingPublisher:
     async def alert_raised(self, alert: AlertRaised) -> None:
         self.published.append(alert_raised_id(alert))
 
+    async def alert_withdrawn(self, withdrawal: AlertWithdrawn) -> None:
+        self.published.append(alert_withdrawn_id(withdrawal))
+
 
 @pytest.fixture
 async def one_at_a_time_and_together(fresh_database: str) -> AsyncIterator[tuple[AsyncEngine, AsyncEngine]]:
@@ -75,22 +83,24 @@ def channel_of(event: RecordedEvent) -> Channel:
 
 
 def interleaved_stream(persons: Sequence[Any]) -> list[RecordedEvent]:
-    """Three persons' events mixed as a fetch mixes them: late events, a retraction, an alert, repeats."""
+    """Three persons' events mixed as a fetch mixes them: late events, retractions, an alert raised then
+    withdrawn, repeats."""
     histories = []
     for events in persons:
-        training = events.training_entered(6)
+        training, blocking = events.training_entered(6), events.barrier_identified(3, uuid4())
         histories.append(
             [
                 events.referral_sent(0),
                 events.member_added(1),
-                events.barrier_identified(3, uuid4()),
+                blocking,
                 training,
                 events.referral_accepted(2),
                 events.retraction(7, of=training),
                 events.training_entered(8),
+                events.retraction(9, of=blocking),
             ]
         )
-    stream = [history[index] for index in range(7) for history in histories]
+    stream = [history[index] for index in range(len(histories[0])) for history in histories]
     return [*stream[:9], stream[4], *stream[9:], stream[0]]
 
 
@@ -138,6 +148,13 @@ async def test_a_stream_assembled_in_batches_hashes_and_publishes_as_one_at_a_ti
     assert len(published_together.published) > len(stream) - 2, "entries, stage changes and an alert"
     assert await stored_snapshots(together) == await folded_snapshots(together)
     assert await stored_snapshots(one_by_one) == await folded_snapshots(together)
+    assert await withdrawn_alerts(together) == await withdrawn_alerts(one_by_one) == len(persons)
+
+
+async def withdrawn_alerts(engine: AsyncEngine) -> int:
+    async with engine.connect() as connection:
+        query = text("SELECT count(*) FROM raised_alerts WHERE withdrawn_by_id IS NOT NULL")
+        return int((await connection.execute(query)).scalar_one())
 
 
 async def stored_snapshots(engine: AsyncEngine) -> dict[str, PathwaySnapshot]:

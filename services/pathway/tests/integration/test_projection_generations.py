@@ -152,3 +152,27 @@ async def test_snapshots_are_added_to_every_generation_kept_even_one_rebuilt_bef
     )
     await engine.dispose()
     assert with_snapshots == [("projection_2",), ("public",)]
+
+
+async def test_withdrawals_are_added_to_the_alerts_of_every_generation_kept(fresh_database: str) -> None:
+    await asyncio.to_thread(command.upgrade, alembic_config(MIGRATIONS, fresh_database), "0007")
+    engine = create_database_engine(fresh_database, pool_size=1)
+    async with engine.begin() as connection:
+        await connection.execute(
+            text("INSERT INTO projection_generations (generation, schema_name) VALUES (2, 'projection_2')")
+        )
+        await connection.execute(text("CREATE SCHEMA projection_2"))
+        # As a rebuild before migration 0008 made it.
+        await connection.execute(
+            text("CREATE TABLE projection_2.raised_alerts (LIKE public.raised_alerts INCLUDING ALL)")
+        )
+
+    await asyncio.to_thread(upgrade_to_head, MIGRATIONS, fresh_database)
+
+    with_withdrawals = await _rows(
+        engine,
+        "SELECT table_schema, count(*) FROM information_schema.columns WHERE table_name = 'raised_alerts'"
+        " AND column_name LIKE 'withdrawn_%' GROUP BY table_schema ORDER BY table_schema",
+    )
+    await engine.dispose()
+    assert with_withdrawals == [("projection_2", 3), ("public", 3)]

@@ -1,5 +1,5 @@
 """All SQL the coordinators' indicators need: persons counted from each pathway's stored state, and the
-alerts raised."""
+alerts raised and not withdrawn."""
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,7 +23,7 @@ _COUNTS = text(
     "FROM counted c CROSS JOIN LATERAL jsonb_each(c.state -> 'barriers') AS barrier GROUP BY 2, 3 "
     "UNION ALL "
     "SELECT 'alert', a.kind, NULL, count(DISTINCT a.person_id) FROM raised_alerts a "
-    "JOIN counted c ON c.person_id = a.person_id GROUP BY a.kind"
+    "JOIN counted c ON c.person_id = a.person_id WHERE a.withdrawn_at IS NULL GROUP BY a.kind"
 )
 
 

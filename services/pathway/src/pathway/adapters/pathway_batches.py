@@ -9,6 +9,7 @@ The statements are built once, the persons of a batch travelling as one array pa
 with a value or an IN item per person would be compiled again for every batch."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -16,10 +17,17 @@ from sqlalchemy import Select, String, Uuid, and_, any_, bindparam, func, select
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pathway.adapters.pathway_repository import alert_row, entry_from_row, entry_row, retraction_of, state_row
+from pathway.adapters.pathway_repository import (
+    alert_row,
+    entry_from_row,
+    entry_row,
+    retraction_of,
+    state_row,
+    withdrawal_of,
+)
 from pathway.adapters.pathway_snapshot_json import snapshot_from_json
 from pathway.adapters.tables import pathways, raised_alerts, timeline_entries
-from pathway.domain.events import AlertRaised, EntryAppended, EntryRetracted, PathwayEvent
+from pathway.domain.events import AlertRaised, AlertWithdrawn, EntryAppended, EntryRetracted, PathwayEvent
 from pathway.domain.pathway import Pathway, needs_whole_timeline
 from pathway.domain.timeline import RecordedEvent, TimelineEntry
 
@@ -51,12 +59,21 @@ _RECORDED = select(timeline_entries).join(
         timeline_entries.c.event_id == _REFERENCES.c.event_id,
     ),
 )
-_ALERTS = select(raised_alerts.c.person_id, raised_alerts.c.alert_id).where(
-    raised_alerts.c.person_id == any_(_PERSONS)
-)
+_ALERTS = select(
+    raised_alerts.c.person_id, raised_alerts.c.alert_id, raised_alerts.c.withdrawn_at.is_not(None)
+).where(raised_alerts.c.person_id == any_(_PERSONS))
 _STORE_STATE = (
     pathways.update().where(pathways.c.person_id == bindparam("person")).values(recomputed_at=func.now())
 )
+
+
+@dataclass(frozen=True)
+class _AlertsOnRecord:
+    raised: frozenset[UUID] = frozenset()
+    withdrawn: frozenset[UUID] = frozenset()
+
+
+_NONE = _AlertsOnRecord()
 
 
 class SqlPathwayBatches:
@@ -81,9 +98,13 @@ class SqlPathwayBatches:
             for person_id, snapshot in snapshots.items()
             if not needs_whole_timeline(snapshot, _to_append(by_person[person_id], recorded.get(person_id)))
         }
-        raised = await self._raised_alerts(ordered)
+        alerts = await self._alerts_on_record(ordered)
         whole = {
-            person_id: Pathway(person_id, raised_alerts=raised.get(person_id, frozenset()))
+            person_id: Pathway(
+                person_id,
+                raised_alerts=alerts.get(person_id, _NONE).raised,
+                withdrawn_alerts=alerts.get(person_id, _NONE).withdrawn,
+            )
             for person_id in ordered
             if person_id not in resumable
         }
@@ -92,17 +113,29 @@ class SqlPathwayBatches:
                 whole[entry.event.person_id].entries.append(entry)
         resumed = {
             person_id: Pathway.resumed(
-                person_id, snapshot, recorded.get(person_id, ()), raised.get(person_id, frozenset())
+                person_id,
+                snapshot,
+                recorded.get(person_id, ()),
+                alerts.get(person_id, _NONE).raised,
+                alerts.get(person_id, _NONE).withdrawn,
             )
             for person_id, snapshot in resumable.items()
         }
         return whole | resumed
 
-    async def _raised_alerts(self, person_ids: list[str]) -> dict[str, frozenset[UUID]]:
+    async def _alerts_on_record(self, person_ids: list[str]) -> dict[str, _AlertsOnRecord]:
         raised: dict[str, set[UUID]] = {}
-        for person_id, alert_id in await self._session.execute(_ALERTS, {"persons": person_ids}):
+        withdrawn: dict[str, set[UUID]] = {}
+        for person_id, alert_id, is_withdrawn in await self._session.execute(
+            _ALERTS, {"persons": person_ids}
+        ):
             raised.setdefault(str(person_id), set()).add(UUID(str(alert_id)))
-        return {person_id: frozenset(alert_ids) for person_id, alert_ids in raised.items()}
+            if is_withdrawn:
+                withdrawn.setdefault(str(person_id), set()).add(UUID(str(alert_id)))
+        return {
+            person_id: _AlertsOnRecord(frozenset(alert_ids), frozenset(withdrawn.get(person_id, ())))
+            for person_id, alert_ids in raised.items()
+        }
 
     async def _recorded(self, events: Sequence[RecordedEvent]) -> dict[str, list[TimelineEntry]]:
         """The entries already recorded for these events, each on its own person's timeline."""
@@ -135,6 +168,9 @@ class SqlPathwayBatches:
                 await self._session.execute(retraction_of(change))
         if alerts:
             await self._session.execute(raised_alerts.insert(), alerts)
+        for change in changes:
+            if isinstance(change, AlertWithdrawn):
+                await self._session.execute(withdrawal_of(change))
         states = [{"person": pathway.person_id, **state_row(pathway)} for pathway, _ in changed]
         if states:
             await self._session.execute(_STORE_STATE, states)

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pathway.adapters.pathway_snapshot_json import snapshot_as_json
 from pathway.adapters.pathway_state_json import state_as_json
 from pathway.adapters.tables import pathways, raised_alerts, timeline_entries
-from pathway.domain.events import AlertRaised, EntryAppended, EntryRetracted, PathwayEvent
+from pathway.domain.events import AlertRaised, AlertWithdrawn, EntryAppended, EntryRetracted, PathwayEvent
 from pathway.domain.pathway import Pathway
 from pathway.domain.timeline import RecordedEvent, TimelineEntry
 
@@ -30,13 +30,18 @@ class SqlPathways:
             .where(timeline_entries.c.person_id == person_id)
             .order_by(timeline_entries.c.seq)
         )
-        alerts = await self._session.execute(
-            select(raised_alerts.c.alert_id).where(raised_alerts.c.person_id == person_id)
-        )
+        alerts = (
+            await self._session.execute(
+                select(raised_alerts.c.alert_id, raised_alerts.c.withdrawn_at.is_not(None)).where(
+                    raised_alerts.c.person_id == person_id
+                )
+            )
+        ).all()
         return Pathway(
             person_id=person_id,
             entries=[entry_from_row(row) for row in entries],
-            raised_alerts=frozenset(alerts.scalars()),
+            raised_alerts=frozenset(alert_id for alert_id, _ in alerts),
+            withdrawn_alerts=frozenset(alert_id for alert_id, withdrawn in alerts if withdrawn),
         )
 
     async def with_alerts_due(self, now: datetime, limit: int) -> list[str]:
@@ -64,6 +69,8 @@ class SqlPathways:
                 await self._session.execute(retraction_of(change))
             elif isinstance(change, AlertRaised):
                 await self._session.execute(raised_alerts.insert().values(**alert_row(change)))
+            elif isinstance(change, AlertWithdrawn):
+                await self._session.execute(withdrawal_of(change))
         await self._store_state(pathway)
 
     async def _insert_entry(self, entry: TimelineEntry) -> None:
@@ -86,6 +93,18 @@ def retraction_of(change: EntryRetracted) -> Update:
             timeline_entries.c.event_id == change.retracted.event_id,
         )
         .values(retracted_at=func.now())
+    )
+
+
+def withdrawal_of(change: AlertWithdrawn) -> Update:
+    because = change.withdrawn_because
+    return (
+        raised_alerts.update()
+        .where(
+            raised_alerts.c.person_id == change.person_id,
+            raised_alerts.c.alert_id == change.alert.alert_id,
+        )
+        .values(withdrawn_at=func.now(), withdrawn_by_source=because.source, withdrawn_by_id=because.event_id)
     )
 
 

@@ -5,10 +5,10 @@ Each row is digested on the server (md5 of a canonical JSONB array of its meanin
 key — person and `seq` — so the order of each timeline is part of it), and the digests are summed per
 table. The sum does not depend on the order rows are read in, so PostgreSQL scans each table once, in
 parallel if it likes, and sends three numbers back whatever the size of the tables. Wall-clock columns
-(`appended_at`, `retracted_at`'s value, `opened_at`, `recomputed_at`, `raised_at`) are left out: they
-say when this generation did its work, not what it holds. So are the alerts only time raises and when a
-pathway next needs looking at (`next_alert_due_at`): they depend on when the sweeper happened to run
-between events, which no replay of the topics can know."""
+(`appended_at`, `retracted_at`'s value, `opened_at`, `recomputed_at`, `raised_at`, `withdrawn_at`) are
+left out: they say when this generation did its work, not what it holds. So are the alerts only time
+raises and when a pathway next needs looking at (`next_alert_due_at`): they depend on when the sweeper
+happened to run between events, which no replay of the topics can know."""
 
 import hashlib
 
@@ -30,7 +30,8 @@ _ROW_OF = {
         person_id, last_seq, stage, state - 'last_activity_at', extract(epoch FROM last_activity_at),
         to_char(next_session_on, 'YYYY-MM-DD'))""",
     "raised_alerts": """jsonb_build_array(
-        person_id, alert_id, kind, barrier_id, referral_id, triggered_by_source, triggered_by_id)""",
+        person_id, alert_id, kind, barrier_id, referral_id, triggered_by_source, triggered_by_id,
+        withdrawn_by_source, withdrawn_by_id)""",
 }
 
 _HALF_DIGEST_AS_INTEGER = "('x' || substr(digest, {start}, 16))::bit(64)::bigint::numeric"

@@ -77,6 +77,9 @@ raised_alerts = Table(
     Column("triggered_by_source", String(500)),
     Column("triggered_by_id", Uuid),
     Column("raised_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("withdrawn_at", DateTime(timezone=True)),
+    Column("withdrawn_by_source", String(500)),
+    Column("withdrawn_by_id", Uuid),
     PrimaryKeyConstraint("person_id", "alert_id"),
 )
 

@@ -1,5 +1,5 @@
 """The pathway's integration events leave the service on the timeline topic, through the outbox:
-`timeline.entry_appended`, `pathway.stage_changed` and `pathway.alert_raised`.
+`timeline.entry_appended`, `pathway.stage_changed`, `pathway.alert_raised` and `pathway.alert_withdrawn`.
 
 Each event's id is derived from what it says (the original event, the change, the alert), so that a
 projection generation assembling an event again after a switch-over publishes the same ids, which
@@ -20,12 +20,13 @@ from event_contracts.catalogue.codes import AlertKind, EntryVisibility, Organisa
 from event_contracts.catalogue.timeline import (
     OriginalEvent,
     PathwayAlertRaised,
+    PathwayAlertWithdrawn,
     PathwayStageChanged,
     TimelineEntryAppended,
 )
 from event_contracts.envelope import CloudEvent
 from pathway.domain import timeline
-from pathway.domain.events import AlertRaised, StageChanged
+from pathway.domain.events import AlertRaised, AlertWithdrawn, StageChanged
 from pathway.domain.timeline import TimelineEntry
 from pathway.domain.visibility import audience_of
 from service_kit.outbox import add_all_to_outbox, add_to_outbox
@@ -47,6 +48,10 @@ def stage_changed_id(change: StageChanged) -> UUID:
 
 def alert_raised_id(alert: AlertRaised) -> UUID:
     return uuid5(_EVENT_IDS, f"alert_raised {alert.alert_id}")
+
+
+def alert_withdrawn_id(withdrawal: AlertWithdrawn) -> UUID:
+    return uuid5(_EVENT_IDS, f"alert_withdrawn {withdrawal.alert.alert_id}")
 
 
 def _reference(reference: timeline.EventReference) -> EventReference:
@@ -106,6 +111,18 @@ class OutboxTimelinePublisher:
         )
         await self._add(raised, alert.person_id, alert_raised_id(alert), alert.triggered_by)
 
+    async def alert_withdrawn(self, withdrawal: AlertWithdrawn) -> None:
+        alert = withdrawal.alert
+        withdrawn = PathwayAlertWithdrawn(
+            alert_id=alert.alert_id,
+            kind=AlertKind(alert.kind),
+            barrier_id=None if alert.barrier_id is None else UUID(alert.barrier_id),
+            referral_id=None if alert.referral_id is None else UUID(alert.referral_id),
+            withdrawn_because=_reference(withdrawal.withdrawn_because),
+        )
+        cause = withdrawal.withdrawn_because
+        await self._add(withdrawn, alert.person_id, alert_withdrawn_id(withdrawal), cause)
+
     async def _add(
         self, data: EventData, person_id: str, event_id: UUID, cause: timeline.EventReference | None
     ) -> None:
@@ -152,6 +169,9 @@ class WithheldTimelinePublisher:
         pass
 
     async def alert_raised(self, alert: AlertRaised) -> None:
+        pass
+
+    async def alert_withdrawn(self, withdrawal: AlertWithdrawn) -> None:
         pass
 
     async def flush(self) -> None:

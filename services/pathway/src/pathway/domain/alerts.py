@@ -1,14 +1,14 @@
 """Alerts derived when an entry is appended: a blocking barrier, or two absences in a row at the
 workshop. Each situation has one alert id, which is what makes it raised once."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from pathway.domain import event_types as types
 from pathway.domain.events import AlertRaised
-from pathway.domain.pathway_state import PathwayState
-from pathway.domain.timeline import RecordedEvent
+from pathway.domain.pathway_state import PathwayState, apply, in_occurrence_order
+from pathway.domain.timeline import RecordedEvent, TimelineEntry
 
 BLOCKING_BARRIER = "blocking_barrier"
 TWO_CONSECUTIVE_ABSENCES = "two_consecutive_absences"
@@ -25,6 +25,17 @@ def alerts_revealed_by(
 ) -> list[AlertRaised]:
     candidates = [*_blocking_barrier(event, state), *_consecutive_absences(event, state)]
     return [alert for alert in candidates if alert.alert_id not in already_raised]
+
+
+def alerts_the_timeline_reveals(entries: Iterable[TimelineEntry]) -> dict[UUID, AlertRaised]:
+    """The alerts its visible entries reveal, replayed in order of occurrence: what a retraction compares
+    before and after hiding an entry."""
+    state, revealed = PathwayState(), dict[UUID, AlertRaised]()
+    for entry in in_occurrence_order(entry for entry in entries if not entry.retracted):
+        state = apply(state, entry)
+        for alert in alerts_revealed_by(entry.event, state, frozenset(revealed)):
+            revealed[alert.alert_id] = alert
+    return revealed
 
 
 def _blocking_barrier(event: RecordedEvent, state: PathwayState) -> list[AlertRaised]:

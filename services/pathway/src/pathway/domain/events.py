@@ -46,4 +46,16 @@ class AlertRaised:
     referral_id: str | None = None
 
 
-PathwayEvent = EntryAppended | EntryRetracted | StageChanged | AlertRaised
+@dataclass(frozen=True)
+class AlertWithdrawn:
+    """A retraction took back the situation the alert warned of."""
+
+    alert: AlertRaised
+    withdrawn_because: EventReference
+
+    @property
+    def person_id(self) -> str:
+        return self.alert.person_id
+
+
+PathwayEvent = EntryAppended | EntryRetracted | StageChanged | AlertRaised | AlertWithdrawn

@@ -8,15 +8,22 @@ So only a late event or a retraction needs the whole timeline. For the others a 
 from its snapshot, what its entries folded to, without reading them: the cost of an event then does not
 grow with the length of the person's timeline."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
 
-from pathway.domain.alerts import alerts_revealed_by
+from pathway.domain.alerts import alerts_revealed_by, alerts_the_timeline_reveals
 from pathway.domain.alerts_due import DueAlert, pending, time_based_alerts
 from pathway.domain.event_types import EVENT_RETRACTED
-from pathway.domain.events import AlertRaised, EntryAppended, EntryRetracted, PathwayEvent, StageChanged
+from pathway.domain.events import (
+    AlertRaised,
+    AlertWithdrawn,
+    EntryAppended,
+    EntryRetracted,
+    PathwayEvent,
+    StageChanged,
+)
 from pathway.domain.pathway_state import PathwayState, apply, fold
 from pathway.domain.retractions import refuse_unless_retractable
 from pathway.domain.timeline import EventReference, RecordedEvent, TimelineEntry, retracted_reference
@@ -86,6 +93,8 @@ class Pathway:
     entries: list[TimelineEntry] = field(default_factory=list)
     """The whole timeline; for a pathway resumed from its snapshot, only the entries appended since."""
     raised_alerts: frozenset[UUID] = frozenset()
+    """Every alert raised, withdrawn or not: none is raised twice."""
+    withdrawn_alerts: frozenset[UUID] = frozenset()
     _folded: _Folded | None = field(default=None, init=False, repr=False, compare=False)
     _whole: bool = field(default=True, init=False, repr=False, compare=False)
 
@@ -96,10 +105,11 @@ class Pathway:
         snapshot: PathwaySnapshot,
         recorded: Iterable[TimelineEntry],
         raised_alerts: frozenset[UUID],
+        withdrawn_alerts: frozenset[UUID] = frozenset(),
     ) -> "Pathway":
         """The pathway as its snapshot says, knowing of its entries only `recorded`: at least those of
         the events it is about to record, so that it sees which it has already."""
-        pathway = cls(person_id=person_id, raised_alerts=raised_alerts)
+        pathway = cls(person_id=person_id, raised_alerts=raised_alerts, withdrawn_alerts=withdrawn_alerts)
         pathway._whole = False
         pathway._folded = _Folded(
             count=0,
@@ -179,16 +189,42 @@ class Pathway:
             return []
         self._refuse_unless_whole()
         target = refuse_unless_retractable(retraction, retracted, self.entry_for(retracted))
-        before = self.state
+        before, revealed_before = self.state, alerts_the_timeline_reveals(self.entries)
         self.entries = [entry.as_retracted() if entry is target else entry for entry in self.entries]
         self._folded = None
         entry = self._add_entry(retraction)
-        after = self.state
+        after, revealed_after = self.state, alerts_the_timeline_reveals(self.entries)
         return [
             EntryRetracted(self.person_id, retracted),
             EntryAppended(entry),
             *self._stage_change(before, after, retraction.reference, recomputed=True),
+            *self._alerts_withdrawn(revealed_before, revealed_after, retraction.reference),
+            *self._alerts_newly_revealed(revealed_after),
         ]
+
+    def _alerts_withdrawn(
+        self,
+        revealed_before: Mapping[UUID, AlertRaised],
+        revealed_after: Mapping[UUID, AlertRaised],
+        retraction: EventReference,
+    ) -> list[PathwayEvent]:
+        """A withdrawn alert stays among the raised ones: the same situation is not raised again, since
+        downstream inboxes would take its second raising for a duplicate of the first."""
+        withdrawn = [
+            AlertWithdrawn(alert, withdrawn_because=retraction)
+            for alert_id, alert in revealed_before.items()
+            if alert_id not in revealed_after
+            and alert_id in self.raised_alerts
+            and alert_id not in self.withdrawn_alerts
+        ]
+        self.withdrawn_alerts |= {change.alert.alert_id for change in withdrawn}
+        return list(withdrawn)
+
+    def _alerts_newly_revealed(self, revealed_after: Mapping[UUID, AlertRaised]) -> list[PathwayEvent]:
+        """A retraction can reveal a situation too: an attendance between two absences taken back."""
+        alerts = [alert for alert_id, alert in revealed_after.items() if alert_id not in self.raised_alerts]
+        self.raised_alerts |= {alert.alert_id for alert in alerts}
+        return list(alerts)
 
     def _add_entry(self, event: RecordedEvent) -> TimelineEntry:
         folded = self._fold()

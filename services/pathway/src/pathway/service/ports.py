@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Protocol
 
 from pathway.domain.caseworkers import PersonRead
-from pathway.domain.events import AlertRaised, PathwayEvent, StageChanged
+from pathway.domain.events import AlertRaised, AlertWithdrawn, PathwayEvent, StageChanged
 from pathway.domain.indicators import RegionCounts
 from pathway.domain.pathway import Pathway
 from pathway.domain.pathway_state import PathwayState
@@ -54,6 +54,8 @@ class TimelinePublisher(Protocol):
     async def stage_changed(self, change: StageChanged) -> None: ...
 
     async def alert_raised(self, alert: AlertRaised) -> None: ...
+
+    async def alert_withdrawn(self, withdrawal: AlertWithdrawn) -> None: ...
 
 
 class IngestionReads(Protocol):

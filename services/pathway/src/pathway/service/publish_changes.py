@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from pathway.domain.events import AlertRaised, EntryAppended, PathwayEvent, StageChanged
+from pathway.domain.events import AlertRaised, AlertWithdrawn, EntryAppended, PathwayEvent, StageChanged
 from pathway.service.ports import TimelinePublisher
 
 
@@ -14,3 +14,5 @@ async def publish(changes: Sequence[PathwayEvent], publisher: TimelinePublisher)
             await publisher.stage_changed(change)
         elif isinstance(change, AlertRaised):
             await publisher.alert_raised(change)
+        elif isinstance(change, AlertWithdrawn):
+            await publisher.alert_withdrawn(change)

@@ -6,7 +6,7 @@ import pytest
 
 from event_contracts.catalogue.codes import OrganisationKind
 from pathway.domain.errors import RefusalReason, RefusedEventError
-from pathway.domain.events import AlertRaised, PathwayEvent, StageChanged
+from pathway.domain.events import AlertRaised, AlertWithdrawn, PathwayEvent, StageChanged
 from pathway.domain.pathway import Pathway
 from pathway.domain.senders import Channel, Organisation
 from pathway.domain.timeline import TimelineEntry
@@ -63,6 +63,9 @@ class FakePublisher:
 
     async def alert_raised(self, alert: AlertRaised) -> None:
         self.published.append(alert)
+
+    async def alert_withdrawn(self, withdrawal: AlertWithdrawn) -> None:
+        self.published.append(withdrawal)
 
 
 class World:
