@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date
+from email.message import EmailMessage
 from typing import Any, TypeVar
 
 import pytest
@@ -15,7 +16,7 @@ from notification_timeline import PersonTimeline, isolated_region
 from standardwebhooks import Webhook
 
 from devstack.eventually import eventually
-from event_contracts.catalogue.codes import CareTeamJoinReason, OrganisationKind
+from event_contracts.catalogue.codes import AlertKind, CareTeamJoinReason, OrganisationKind
 from event_contracts.catalogue.referral import ReferralSent
 from event_contracts.envelope import CloudEvent
 from event_contracts.kafka_binding import to_kafka_record
@@ -27,6 +28,7 @@ SENT = "fr.premiere-marche.referral.sent"
 ACCEPTED = "fr.premiere-marche.referral.accepted"
 STAGES = "fr.premiere-marche.pathway.stage_changed"
 ALERTS = "fr.premiere-marche.pathway.alert_raised"
+WITHDRAWN_ALERTS = "fr.premiere-marche.pathway.alert_withdrawn"
 T = TypeVar("T")
 
 
@@ -244,6 +246,63 @@ async def test_deliveries_just_owed_wake_the_dispatchers_without_waiting_for_the
     assert len(webhooks) == 1, "delivered within the hour only because the routing commit woke the dispatcher"
     assert len(mails) == 1
     assert mails[0].message["Subject"] == "Le parcours d'une personne change d'étape"
+
+
+async def test_whoever_heard_an_alert_hears_by_e_mail_and_webhook_that_it_was_withdrawn(
+    fresh_database: str, kafka_bootstrap_servers: str, new_topic: Any
+) -> None:
+    with local_smtp_server() as smtp:
+        async with running_service(
+            fresh_database,
+            kafka_bootstrap_servers,
+            new_topic,
+            webhook_dispatch_interval_seconds=0.05,
+            email_dispatch_interval_seconds=0.05,
+            smtp_port=smtp.port,
+        ) as running:
+            prescriber, operator = await running.api.organisation(), await running.api.organisation()
+            person = PersonTimeline(prescriber=prescriber.organisation_id, operator=operator.organisation_id)
+            # Both chose alerts only, as every subscription made before withdrawals existed did.
+            referent_hook = await running.subscribe_webhook(prescriber, ALERTS)
+            await running.subscribe_webhook(operator, ALERTS, WITHDRAWN_ALERTS)
+            mailbox = {"address": "suivi@prescripteur.example", "event_types": [ALERTS]}
+            assert (await prescriber.call("POST", "/email-recipients", mailbox)).status == 201
+            raised = person.alert_raised(AlertKind.BLOCKING_BARRIER)
+
+            await running.publish(
+                [person.prescriber_joined(), person.operator_joined(), raised, person.alert_withdrawn(raised)]
+            )
+            hooks = await eventually(
+                lambda: _value(running.receiver.requests_to(f"/hooks/{prescriber.organisation_id}")),
+                lambda requests: len(requests) == 2,
+            )
+            mails = await eventually(lambda: _value(list(smtp.catcher.mails)), lambda mails: len(mails) == 2)
+            owed = await running.owed()
+
+    assert owed == {
+        str(prescriber.organisation_id): sorted(
+            [
+                f"email {ALERTS}",
+                f"email {WITHDRAWN_ALERTS}",
+                f"webhook {ALERTS}",
+                f"webhook {WITHDRAWN_ALERTS}",
+            ]
+        )
+    }, "the referent hears the alert and its withdrawal; the operator, not the referent, hears neither"
+    verified = [Webhook(referent_hook["secret"]).verify(r.body, r.headers) for r in hooks]
+    assert sorted(document["type"] for document in verified) == [ALERTS, WITHDRAWN_ALERTS]
+    [withdrawal] = [mail.message for mail in mails if mail.message["Subject"] == "Une alerte est retirée"]
+    text = _plain_text_of(withdrawal)
+    assert "L'information qui avait déclenché cette alerte a été annulée par son auteur." in text
+    assert "L'alerte disait : une difficulté empêche la personne d'avancer." in text
+    assert f"Référence de la personne : {person.person_id}." in text
+    assert "suivi@prescripteur.example" not in text
+
+
+def _plain_text_of(message: EmailMessage) -> str:
+    plain = message.get_body(("plain",))
+    assert isinstance(plain, EmailMessage)
+    return plain.get_content()
 
 
 async def _value(value: T) -> T:

@@ -24,6 +24,7 @@ from event_contracts.catalogue.registry import dataschema_for, event_type_for
 from event_contracts.catalogue.timeline import (
     OriginalEvent,
     PathwayAlertRaised,
+    PathwayAlertWithdrawn,
     PathwayStageChanged,
     TimelineEntryAppended,
 )
@@ -185,3 +186,16 @@ class PersonTimeline:
 
     def alert_raised(self, kind: AlertKind = AlertKind.TWO_CONSECUTIVE_ABSENCES) -> CloudEvent:
         return self._timeline(PathwayAlertRaised(alert_id=uuid4(), kind=kind, referral_id=self.referral_id))
+
+    def alert_withdrawn(self, raised: CloudEvent) -> CloudEvent:
+        """The alert `raised` taken back, as a partner retracted the event that revealed it."""
+        assert isinstance(raised.data, PathwayAlertRaised)
+        return self._timeline(
+            PathwayAlertWithdrawn(
+                alert_id=raised.data.alert_id,
+                kind=raised.data.kind,
+                referral_id=raised.data.referral_id,
+                barrier_id=raised.data.barrier_id,
+                withdrawn_because=EventReference(source=f"/organisations/{self.operator}", id=uuid4()),
+            )
+        )

@@ -6,8 +6,11 @@ from uuid import uuid4
 import pytest
 from notification_timeline import PersonTimeline
 
+from event_contracts.catalogue.base import EventData
 from event_contracts.catalogue.referral import ReferralSent
+from event_contracts.catalogue.timeline import TIMELINE_EVENT_MODELS
 from event_contracts.envelope import CloudEvent
+from event_contracts.examples import example_event
 from notification.adapters.timeline_events import NotATimelineEventError, timeline_event_of
 from notification.domain.routing import ReferralParties
 from notification.domain.timeline_events import MemberJoined, MemberLeft
@@ -37,6 +40,27 @@ def test_the_message_is_the_timeline_event_itself_under_its_own_id() -> None:
     assert routed.message.id == str(event.id)
     assert routed.happening.event_type == event.type
     assert routed.projection_change is None
+
+
+@pytest.mark.parametrize("model", TIMELINE_EVENT_MODELS, ids=lambda model: model.event_name)
+def test_every_timeline_event_the_contracts_define_is_read_under_its_own_id(model: type[EventData]) -> None:
+    event = example_event(model)
+
+    assert timeline_event_of(event).message.id == str(event.id)
+
+
+def test_an_alert_and_its_withdrawal_tell_their_own_type_and_referral() -> None:
+    person = PersonTimeline()
+    raised_event = person.alert_raised()
+
+    raised = timeline_event_of(raised_event)
+    withdrawn = timeline_event_of(person.alert_withdrawn(raised_event))
+
+    assert raised.happening.event_type == "fr.premiere-marche.pathway.alert_raised"
+    assert withdrawn.happening.event_type == "fr.premiere-marche.pathway.alert_withdrawn"
+    assert withdrawn.happening.referral_id == raised.happening.referral_id == person.referral_id
+    assert withdrawn.happening.audience is None, "no audience: routed by the alert rule alone"
+    assert withdrawn.projection_change is None
 
 
 def test_a_cancellation_is_the_act_of_the_organisation_that_cancelled() -> None:

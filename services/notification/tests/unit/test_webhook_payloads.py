@@ -4,7 +4,7 @@ from typing import Any
 import pytest
 
 from event_contracts.catalogue.base import EventData
-from event_contracts.catalogue.timeline import PathwayAlertRaised, PathwayStageChanged, TimelineEntryAppended
+from event_contracts.catalogue.timeline import TIMELINE_EVENT_MODELS
 from event_contracts.examples import example_event
 from event_contracts.json_format import from_json
 from notification.adapters.webhook_payloads import webhook_message_of
@@ -19,7 +19,7 @@ def keys_of(document: Any) -> set[str]:
     return set()
 
 
-@pytest.mark.parametrize("event_type", [TimelineEntryAppended, PathwayStageChanged, PathwayAlertRaised])
+@pytest.mark.parametrize("event_type", TIMELINE_EVENT_MODELS)
 def test_a_partner_receives_the_timeline_event_itself_with_its_id_as_webhook_id(
     event_type: type[EventData],
 ) -> None:
@@ -32,7 +32,7 @@ def test_a_partner_receives_the_timeline_event_itself_with_its_id_as_webhook_id(
     assert from_json(message.body) == event.model_copy(update={"traceparent": None})
 
 
-@pytest.mark.parametrize("event_type", [TimelineEntryAppended, PathwayStageChanged, PathwayAlertRaised])
+@pytest.mark.parametrize("event_type", TIMELINE_EVENT_MODELS)
 def test_the_payload_names_no_direct_identifier_and_no_trace_of_ours(event_type: type[EventData]) -> None:
     document = json.loads(webhook_message_of(example_event(event_type)).body)
 

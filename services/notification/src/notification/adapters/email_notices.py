@@ -17,6 +17,7 @@ from event_contracts.catalogue.referral import (
 )
 from event_contracts.catalogue.timeline import (
     PathwayAlertRaised,
+    PathwayAlertWithdrawn,
     PathwayStageChanged,
     TimelineEntryAppended,
 )
@@ -41,7 +42,10 @@ def notice_of(body: bytes, time_zone: ZoneInfo) -> Notice:
         case PathwayStageChanged(stage=stage):
             occurred_at = event.time.astimezone(time_zone)
             return Notice(event.type, event.person_id, occurred_at, code=stage.value)
-        case PathwayAlertRaised(kind=kind, referral_id=referral_id):
+        case (
+            PathwayAlertRaised(kind=kind, referral_id=referral_id)
+            | PathwayAlertWithdrawn(kind=kind, referral_id=referral_id)
+        ):
             occurred_at = event.time.astimezone(time_zone)
             return Notice(event.type, event.person_id, occurred_at, referral_id, code=kind.value)
     raise NotATimelineEventError(f"{event.type} is not a timeline event")

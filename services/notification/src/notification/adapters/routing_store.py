@@ -20,6 +20,7 @@ from notification.adapters.tables import (
     webhook_deliveries,
     webhook_endpoints,
 )
+from notification.domain.notified_events import chosen_through
 from notification.domain.owed_deliveries import Channel, DeliveryTarget, OwedDelivery
 from notification.domain.routing import CareTeamMember, ReferralParties
 from notification.domain.subscriptions import OptOut, OptOutKind
@@ -83,17 +84,18 @@ class SqlRoutingStore:
         return [OptOut(row.organisation_id, OptOutKind(row.kind), row.value) for row in rows]
 
     async def targets_of(self, organisation_ids: Collection[UUID], event_type: str) -> list[DeliveryTarget]:
+        chosen = sorted(chosen_through(event_type))
         endpoints = await self._session.execute(
             select(webhook_endpoints.c.id, webhook_endpoints.c.organisation_id).where(
                 webhook_endpoints.c.organisation_id.in_(organisation_ids),
-                webhook_endpoints.c.event_types.any_() == event_type,
+                webhook_endpoints.c.event_types.overlap(chosen),
                 webhook_endpoints.c.disabled_at.is_(None),
             )
         )
         recipients = await self._session.execute(
             select(email_recipients.c.id, email_recipients.c.organisation_id).where(
                 email_recipients.c.organisation_id.in_(organisation_ids),
-                email_recipients.c.event_types.any_() == event_type,
+                email_recipients.c.event_types.overlap(chosen),
                 email_recipients.c.removed_at.is_(None),
             )
         )

@@ -18,6 +18,7 @@ from event_contracts.catalogue.referral import (
 )
 from event_contracts.catalogue.timeline import (
     PathwayAlertRaised,
+    PathwayAlertWithdrawn,
     PathwayStageChanged,
     TimelineEntryAppended,
 )
@@ -55,7 +56,7 @@ def timeline_event_of(event: CloudEvent) -> TimelineEvent:
             reminder_change = _reminder_change_of(original.source, original.id, data)
         case PathwayStageChanged():
             happening, change = Happening(event_type=event.type), None
-        case PathwayAlertRaised() as alert:
+        case PathwayAlertRaised() | PathwayAlertWithdrawn() as alert:
             happening, change = Happening(event_type=event.type, referral_id=alert.referral_id), None
         case _:
             raise NotATimelineEventError(f"{event.type} is not a timeline event")

@@ -21,6 +21,9 @@ CARE_TEAM_MEMBER_REMOVED: Final = event_type("care_team.member_removed")
 TIMELINE_ENTRY_APPENDED: Final = event_type("timeline.entry_appended")
 PATHWAY_STAGE_CHANGED: Final = event_type("pathway.stage_changed")
 PATHWAY_ALERT_RAISED: Final = event_type("pathway.alert_raised")
+PATHWAY_ALERT_WITHDRAWN: Final = event_type("pathway.alert_withdrawn")
+PATHWAY_ALERTS: Final = frozenset({PATHWAY_ALERT_RAISED, PATHWAY_ALERT_WITHDRAWN})
+"""An alert and its withdrawal reach the same organisations: whoever was warned hears it is taken back."""
 
 # What the operator decides (or time decides) about a referral once it is sent; the prescriber's own acts
 # (sending, withdrawing) are not news to it.
@@ -56,10 +59,21 @@ EVENT_TYPES_OF_RULE: Final[Mapping[Rule, frozenset[str]]] = MappingProxyType(
     {
         Rule.PRESCRIBER_HEARS_DECISIONS: REFERRAL_DECISIONS,
         Rule.OPERATOR_HEARS_NEW_REFERRALS: frozenset({REFERRAL_SENT}),
-        Rule.REFERENT_HEARS_ALERTS: frozenset({PATHWAY_ALERT_RAISED}),
+        Rule.REFERENT_HEARS_ALERTS: PATHWAY_ALERTS,
         Rule.CARE_TEAM_HEARS_STAGE_CHANGES: frozenset({PATHWAY_STAGE_CHANGED}),
     }
 )
 
 NOTIFIED_EVENT_TYPES: Final = frozenset().union(*EVENT_TYPES_OF_RULE.values())
 """What webhook endpoints and e-mail recipients may subscribe to."""
+
+# Subscriptions and opt-outs that name alerts were chosen before withdrawals existed: a withdrawal follows its
+# alert, so no one warned is left believing an alert that no longer stands, and no one who turned alerts off
+# hears of one taken back.
+_FOLLOWS: Final[Mapping[str, str]] = MappingProxyType({PATHWAY_ALERT_WITHDRAWN: PATHWAY_ALERT_RAISED})
+
+
+def chosen_through(event_type: str) -> frozenset[str]:
+    """The event types a subscription or an event-type opt-out may name to reach `event_type`."""
+    follows = _FOLLOWS.get(event_type)
+    return frozenset({event_type} if follows is None else {event_type, follows})

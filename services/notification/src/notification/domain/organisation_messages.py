@@ -15,6 +15,7 @@ from notification.domain.french_dates import day_in_words, moment_in_words
 from notification.domain.messages import Message
 from notification.domain.notified_events import (
     PATHWAY_ALERT_RAISED,
+    PATHWAY_ALERT_WITHDRAWN,
     PATHWAY_STAGE_CHANGED,
     REFERRAL_SENT,
     event_type,
@@ -109,6 +110,14 @@ ALERTS: Final = _words(
     no_recent_activity="Il ne s'est rien passé depuis longtemps dans le parcours.",
 )
 
+
+def _as_once_said(alerts: Mapping[str, str]) -> Mapping[str, str]:
+    """A withdrawn alert recalled in the words it was raised with, so both e-mails speak alike."""
+    return _words(**{kind: f"L'alerte disait : {said[0].lower()}{said[1:]}" for kind, said in alerts.items()})
+
+
+WITHDRAWN_ALERTS: Final = _as_once_said(ALERTS)
+
 _GENERAL = _Template(
     "Du nouveau pour une personne que vous suivez",
     "Il y a du nouveau dans le parcours d'une personne que vous suivez.",
@@ -180,6 +189,12 @@ TEMPLATES: Final[Mapping[str, _Template]] = MappingProxyType(
             "Une situation demande votre attention",
             "Une situation demande votre attention dans le parcours d'une personne.",
             ALERTS,
+        ),
+        PATHWAY_ALERT_WITHDRAWN: _Template(
+            "Une alerte est retirée",
+            "Une alerte sur le parcours d'une personne que vous suivez est retirée. "
+            "L'information qui avait déclenché cette alerte a été annulée par son auteur.",
+            WITHDRAWN_ALERTS,
         ),
     }
 )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from notification.domain.notified_events import (
-    PATHWAY_ALERT_RAISED,
+    PATHWAY_ALERTS,
     PATHWAY_STAGE_CHANGED,
     REFERRAL_DECISIONS,
     REFERRAL_SENT,
@@ -70,7 +70,7 @@ def recipients_of(
     elif happening.event_type in REFERRAL_DECISIONS and referral is not None:
         if referral.prescriber_organisation_id in may_hear:
             found.add(Recipient(referral.prescriber_organisation_id, Rule.PRESCRIBER_HEARS_DECISIONS))
-    elif happening.event_type == PATHWAY_ALERT_RAISED:
+    elif happening.event_type in PATHWAY_ALERTS:
         found.update(
             Recipient(member.organisation_id, Rule.REFERENT_HEARS_ALERTS)
             for member in may_hear.values()

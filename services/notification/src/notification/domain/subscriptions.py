@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
-from notification.domain.notified_events import NOTIFIED_EVENT_TYPES, Rule
+from notification.domain.notified_events import NOTIFIED_EVENT_TYPES, Rule, chosen_through
 
 
 class SubscriptionError(ValueError):
@@ -46,7 +46,9 @@ class OptOut:
             raise SubscriptionError(f"no notification is ever sent for {self.value}")
 
     def silences(self, rule: Rule, event_type: str) -> bool:
-        return self.value == (rule if self.kind is OptOutKind.RULE else event_type)
+        if self.kind is OptOutKind.RULE:
+            return self.value == rule
+        return self.value in chosen_through(event_type)
 
 
 def opted_out(opt_outs: Collection[OptOut], rule: Rule, event_type: str) -> bool:

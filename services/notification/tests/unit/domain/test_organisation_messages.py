@@ -18,6 +18,7 @@ from event_contracts.catalogue.codes import (
 )
 from notification.domain.notified_events import NOTIFIED_EVENT_TYPES, event_type
 from notification.domain.organisation_messages import (
+    ALERTS,
     TEMPLATES,
     Notice,
     message_to_organisation,
@@ -35,6 +36,7 @@ CODES_OF_EVENT: dict[str, type[StrEnum]] = {
     event_type("referral.dropped_out"): DropOutReason,
     event_type("pathway.stage_changed"): PathwayStage,
     event_type("pathway.alert_raised"): AlertKind,
+    event_type("pathway.alert_withdrawn"): AlertKind,
 }
 EVERY_NOTICE = [
     Notice(kind, PERSON, AT, REFERRAL, code=code.value, day=date(2026, 12, 1))
@@ -88,3 +90,33 @@ def test_an_event_without_its_own_words_is_still_told_plainly() -> None:
 
     assert "Il y a du nouveau dans le parcours d'une personne que vous suivez." in message.paragraphs
     assert plain_language_issues(message.text) == []
+
+
+def test_a_withdrawn_alert_says_it_is_taken_back_why_and_what_it_had_said() -> None:
+    withdrawn = Notice(
+        event_type("pathway.alert_withdrawn"), PERSON, AT, REFERRAL, code=AlertKind.BLOCKING_BARRIER.value
+    )
+
+    message = message_to_organisation(withdrawn)
+
+    assert message.subject == "Une alerte est retirée"
+    assert message.paragraphs[1] == (
+        "Une alerte sur le parcours d'une personne que vous suivez est retirée. "
+        "L'information qui avait déclenché cette alerte a été annulée par son auteur."
+    )
+    assert "L'alerte disait : une difficulté empêche la personne d'avancer." in message.paragraphs
+    assert f"Référence de la personne : {PERSON}." in message.paragraphs
+    assert f"Référence de la demande : {REFERRAL}." in message.paragraphs
+
+
+@pytest.mark.parametrize("kind", list(AlertKind))
+def test_a_withdrawn_alert_recalls_it_in_the_words_it_was_raised_with(kind: AlertKind) -> None:
+    raised = message_to_organisation(Notice(event_type("pathway.alert_raised"), PERSON, AT, code=kind.value))
+    withdrawn = message_to_organisation(
+        Notice(event_type("pathway.alert_withdrawn"), PERSON, AT, code=kind.value)
+    )
+
+    assert ALERTS[kind.value] in raised.paragraphs
+    recalled = ALERTS[kind.value][0].lower() + ALERTS[kind.value][1:]
+    assert f"L'alerte disait : {recalled}" in withdrawn.paragraphs
+    assert ALERTS[kind.value] not in withdrawn.paragraphs, "a withdrawn alert never reads as still standing"

@@ -3,7 +3,10 @@
 from uuid import UUID, uuid4
 
 from notification.domain.notified_events import (
+    EVENT_TYPES_OF_RULE,
+    NOTIFIED_EVENT_TYPES,
     PATHWAY_ALERT_RAISED,
+    PATHWAY_ALERT_WITHDRAWN,
     PATHWAY_STAGE_CHANGED,
     REFERRAL_CANCELLED,
     REFERRAL_SENT,
@@ -68,6 +71,29 @@ def test_alerts_reach_the_organisation_that_referred_the_person_only() -> None:
     heard = recipients_of(Happening(PATHWAY_ALERT_RAISED, REFERRAL.referral_id), CARE_TEAM, REFERRAL)
 
     assert heard == [Recipient(PRESCRIBER, Rule.REFERENT_HEARS_ALERTS)]
+
+
+def test_an_alert_withdrawn_reaches_whoever_heard_the_alert_by_the_same_rule() -> None:
+    for care_team in (
+        CARE_TEAM,
+        CARE_TEAM[1:],
+        [CareTeamMember(PARTNER, "support_partner", "referred_the_person")],
+    ):
+        raised = recipients_of(Happening(PATHWAY_ALERT_RAISED, REFERRAL.referral_id), care_team, REFERRAL)
+        withdrawn = recipients_of(
+            Happening(PATHWAY_ALERT_WITHDRAWN, REFERRAL.referral_id), care_team, REFERRAL
+        )
+
+        assert withdrawn == raised, care_team
+    assert recipients_of(Happening(PATHWAY_ALERT_WITHDRAWN, REFERRAL.referral_id), CARE_TEAM, REFERRAL) == [
+        Recipient(PRESCRIBER, Rule.REFERENT_HEARS_ALERTS)
+    ]
+
+
+def test_the_alert_rule_names_alerts_and_their_withdrawals_which_one_may_subscribe_to() -> None:
+    assert EVENT_TYPES_OF_RULE[Rule.REFERENT_HEARS_ALERTS] == {PATHWAY_ALERT_RAISED, PATHWAY_ALERT_WITHDRAWN}
+    assert PATHWAY_ALERT_WITHDRAWN == "fr.premiere-marche.pathway.alert_withdrawn"
+    assert PATHWAY_ALERT_WITHDRAWN in NOTIFIED_EVENT_TYPES
 
 
 def test_stage_changes_reach_the_whole_care_team_and_no_one_else() -> None:
