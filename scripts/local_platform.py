@@ -2,7 +2,8 @@
 
 up: the local Kafka broker and PostgreSQL server (devstack), one database per service, the region's
 topics, migrations, a stand-in identity provider, the three services as background processes, then the
-demo pathways (demo_pathways.py). caseworker-token: a token to read them with through the caseworker API.
+demo pathways (demo_pathways.py). caseworker-token: a token to read them with through the caseworker API;
+coordinator-token: one to read the region's indicators with.
 """
 
 import argparse
@@ -28,7 +29,7 @@ from devstack.detached_launch import launch_detached
 from devstack.locations import find_repository_root, stack_home
 from devstack.process_identity import ProcessIdentity, identify, is_running, terminate
 from event_contracts.topics import topics_for_region
-from pathway.entrypoints.demo_pathways import STARTED
+from pathway.entrypoints.demo_pathways import REGIONAL_COORDINATOR, STARTED
 from referral.entrypoints.demo_data import LIRE_ENSEMBLE
 from service_kit.provisioning import provision_region_topics
 
@@ -42,6 +43,7 @@ SMTP_SINK = "smtp-sink"
 WEBHOOK_RECEIVER_PORT = 8190
 SMTP_SINK_PORT = 1025  # the notification service's default SMTP port
 CASEWORKER_ROLES = ("operator_staff",)
+COORDINATOR_ROLES = ("regional_coordinator",)
 
 
 @dataclass(frozen=True)
@@ -250,6 +252,11 @@ def caseworker_token() -> None:
     say(identity_provider().caseworker_token(LIRE_ENSEMBLE, CASEWORKER_ROLES))
 
 
+def coordinator_token() -> None:
+    """A regional coordinator of the organisation the demo registers as the region's coordinator."""
+    say(identity_provider().caseworker_token(REGIONAL_COORDINATOR.organisation_id, COORDINATOR_ROLES))
+
+
 def up() -> None:
     started = time.monotonic()
     kafka, admin_url = infrastructure_urls()
@@ -271,6 +278,9 @@ def up() -> None:
             f'                curl -s -H "Authorization: Bearer $TOKEN" '
             f"'{pathway.url}/persons/{STARTED}/{route}?purpose=follow_up'"
         )
+    say("  indicators    as the regional coordinator (counts of fewer than 11 persons are withheld: null):")
+    say("                TOKEN=$(uv run python scripts/local_platform.py coordinator-token)")
+    say(f'                curl -s -H "Authorization: Bearer $TOKEN" {pathway.url}/indicators')
     say(
         f"  webhooks      tail -f {deliveries() / 'webhooks.log'}   (each checked with its endpoint's secret)"
     )
@@ -304,9 +314,16 @@ def status() -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("command", choices=["up", "down", "status", "caseworker-token"])
+    parser.add_argument("command", choices=["up", "down", "status", "caseworker-token", "coordinator-token"])
     args = parser.parse_args(argv)
-    {"up": up, "down": down, "status": status, "caseworker-token": caseworker_token}[args.command]()
+    commands = {
+        "up": up,
+        "down": down,
+        "status": status,
+        "caseworker-token": caseworker_token,
+        "coordinator-token": coordinator_token,
+    }
+    commands[args.command]()
 
 
 if __name__ == "__main__":

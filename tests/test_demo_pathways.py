@@ -5,13 +5,14 @@ import asyncio
 from typing import Any, cast
 from uuid import UUID
 
-from pathway_world import PathwayWorld
+from pathway_world import PathwayWorld, request_over_http
 from running_platform import EVENT_TYPE_PREFIX, Caseworker, RunningPlatform, load_script
 
 from devstack.eventually import eventually
 from pathway.entrypoints.demo_pathways import (
     EMPLOYER,
     EXPECTED_STAGES,
+    REGIONAL_COORDINATOR,
     SCHEDULED,
     STARTED,
     SUPPORT_PARTNER,
@@ -70,3 +71,21 @@ async def test_a_caseworker_sees_three_demo_pathways_that_several_organisations_
         (str(SCHEDULED), "blocking_barrier"),
         (str(STARTED), "blocking_barrier"),
     ]
+    indicators = await indicators_read_by_the_demo_coordinator(platform, identity_provider)
+    assert indicators["persons"] is None, "the demo's few persons are too few for any count to show"
+    assert set(indicators["by_stage"].values()) == {None, 0}
+
+
+async def indicators_read_by_the_demo_coordinator(platform: RunningPlatform, identity_provider: Any) -> Any:
+    token = identity_provider.caseworker_token(
+        REGIONAL_COORDINATOR.organisation_id, ("regional_coordinator",)
+    )
+    answer = await asyncio.to_thread(
+        request_over_http,
+        "GET",
+        platform.pathway.port,
+        "/indicators",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert answer.status == 200, answer.body
+    return answer.json()

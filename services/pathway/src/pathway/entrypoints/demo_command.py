@@ -29,6 +29,7 @@ from pathway.entrypoints.demo_pathways import (
     CARE_TEAMS,
     EMPLOYER,
     PARTNERS,
+    REGIONAL_COORDINATOR,
     SUPPORT_PARTNER,
     TRAINING_PROVIDER,
     demo_pathways,
@@ -48,9 +49,10 @@ class DemoNotLoadedError(Exception):
 
 
 async def _register_partners(engine: AsyncEngine) -> str:
-    """The partners, as `pathway register-organisation` registers them; the support partner's new key."""
+    """The partners and the regional coordinator, as `pathway register-organisation` registers them; the
+    support partner's new key."""
     async with create_session_factory(engine)() as session, session.begin():
-        for partner in PARTNERS:
+        for partner in (*PARTNERS, REGIONAL_COORDINATOR):
             organisation = Organisation(str(partner.organisation_id), partner.kind, partner.may_emit)
             await register_organisation(organisation, SqlOrganisations(session))
         return (await issue_api_key(session, SUPPORT_PARTNER.organisation_id, [EMIT_EVENTS])).secret

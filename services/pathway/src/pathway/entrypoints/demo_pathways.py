@@ -63,6 +63,13 @@ EMPLOYER: Final = DemoPartner(
     ("employment.*",),
 )
 PARTNERS: Final = (SUPPORT_PARTNER, TRAINING_PROVIDER, EMPLOYER)
+REGIONAL_COORDINATOR: Final = DemoPartner(
+    UUID("0a0d0e00-0000-4000-8000-000000000304"),
+    "ANLCI, chargée de mission Grand Est",
+    OrganisationKind.COORDINATOR,
+    (),
+)
+"""Registered so that its coordinators read the region's indicators; it speaks about nobody."""
 
 # Persons of `referral demo-data`, named by how far their referral went there.
 WAITLISTED: Final = UUID("0a0d0e00-0000-4000-8000-000000000203")
