@@ -199,7 +199,7 @@ class Pathway:
             EntryAppended(entry),
             *self._stage_change(before, after, retraction.reference, recomputed=True),
             *self._alerts_withdrawn(revealed_before, revealed_after, retraction.reference),
-            *self._alerts_newly_revealed(revealed_after),
+            *self._alerts_newly_revealed(revealed_before, revealed_after),
         ]
 
     def _alerts_withdrawn(
@@ -220,9 +220,17 @@ class Pathway:
         self.withdrawn_alerts |= {change.alert.alert_id for change in withdrawn}
         return list(withdrawn)
 
-    def _alerts_newly_revealed(self, revealed_after: Mapping[UUID, AlertRaised]) -> list[PathwayEvent]:
-        """A retraction can reveal a situation too: an attendance between two absences taken back."""
-        alerts = [alert for alert_id, alert in revealed_after.items() if alert_id not in self.raised_alerts]
+    def _alerts_newly_revealed(
+        self, revealed_before: Mapping[UUID, AlertRaised], revealed_after: Mapping[UUID, AlertRaised]
+    ) -> list[PathwayEvent]:
+        """A retraction can reveal a situation too: an attendance between two absences taken back. Only
+        what hiding the entry changed counts: the replay in occurrence order may judge an alert otherwise
+        than its events did as they arrived (a barrier's lifting that arrived before its identification)."""
+        alerts = [
+            alert
+            for alert_id, alert in revealed_after.items()
+            if alert_id not in revealed_before and alert_id not in self.raised_alerts
+        ]
         self.raised_alerts |= {alert.alert_id for alert in alerts}
         return list(alerts)
 

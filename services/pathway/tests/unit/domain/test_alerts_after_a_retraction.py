@@ -80,3 +80,18 @@ def test_a_withdrawn_alert_is_neither_raised_nor_withdrawn_again(events) -> None
 
     assert raised_in(identified_again) == []
     assert withdrawn_in(retracted_again) == []
+
+
+def test_an_unrelated_retraction_raises_no_alert_that_arrival_order_did_not_raise(events) -> None:
+    # The lifting arrives before the identification it follows: as it arrives, the barrier is lifted
+    # already, so no alert; a replay in occurrence order would see it stand in the way for a while.
+    pathway, barrier = Pathway(str(events.person_id)), uuid4()
+    training = events.training_entered(5)
+    arrived = recorded(
+        pathway, events.barrier_lifted(3, barrier), events.barrier_identified(1, barrier), training
+    )
+
+    changes = pathway.record(events.retraction(6, of=training))
+
+    assert raised_in(arrived) == []
+    assert raised_in(changes) == []
