@@ -29,6 +29,8 @@ ACCEPTED = "fr.premiere-marche.referral.accepted"
 STAGES = "fr.premiere-marche.pathway.stage_changed"
 ALERTS = "fr.premiere-marche.pathway.alert_raised"
 WITHDRAWN_ALERTS = "fr.premiere-marche.pathway.alert_withdrawn"
+WITHDRAWN = "fr.premiere-marche.referral.withdrawn"
+CANCELLED = "fr.premiere-marche.referral.cancelled"
 T = TypeVar("T")
 
 
@@ -297,6 +299,51 @@ async def test_whoever_heard_an_alert_hears_by_e_mail_and_webhook_that_it_was_wi
     assert "L'alerte disait : une difficulté empêche la personne d'avancer." in text
     assert f"Référence de la personne : {person.person_id}." in text
     assert "suivi@prescripteur.example" not in text
+
+
+async def test_the_operator_hears_by_e_mail_and_webhook_that_the_prescriber_withdrew_its_referral(
+    fresh_database: str, kafka_bootstrap_servers: str, new_topic: Any
+) -> None:
+    with local_smtp_server() as smtp:
+        async with running_service(
+            fresh_database,
+            kafka_bootstrap_servers,
+            new_topic,
+            webhook_dispatch_interval_seconds=0.05,
+            email_dispatch_interval_seconds=0.05,
+            smtp_port=smtp.port,
+        ) as running:
+            prescriber, operator = await running.api.organisation(), await running.api.organisation()
+            person = PersonTimeline(prescriber=prescriber.organisation_id, operator=operator.organisation_id)
+            operator_hook = await running.subscribe_webhook(operator, SENT, WITHDRAWN, CANCELLED)
+            await running.subscribe_webhook(prescriber, WITHDRAWN, CANCELLED)
+            mailbox = {"address": "accueil@atelier.example", "event_types": [WITHDRAWN]}
+            assert (await operator.call("POST", "/email-recipients", mailbox)).status == 201
+            timeline = [person.referral_sent(), person.prescriber_joined(), person.referral_withdrawn()]
+
+            await running.publish(timeline)
+            hooks = await eventually(
+                lambda: _value(running.receiver.requests_to(f"/hooks/{operator.organisation_id}")),
+                lambda requests: len(requests) == 2,
+            )
+            [mail] = await eventually(lambda: _value(list(smtp.catcher.mails)), lambda mails: len(mails) == 1)
+            owed = await running.owed()
+
+    assert owed == {
+        str(operator.organisation_id): sorted(
+            [f"email {WITHDRAWN}", f"webhook {SENT}", f"webhook {WITHDRAWN}"]
+        )
+    }, "the operator, not yet in the care team, hears the withdrawal; the prescriber, who withdrew, does not"
+    verified = [Webhook(operator_hook["secret"]).verify(r.body, r.headers) for r in hooks]
+    assert sorted(document["data"]["original_event"]["type"] for document in verified) == [SENT, WITHDRAWN]
+    assert mail.envelope_to == ["accueil@atelier.example"]
+    assert mail.message["Subject"] == "Une demande pour votre atelier est retirée"
+    text = _plain_text_of(mail.message)
+    assert "La personne orientée vers votre atelier ne viendra pas." in text
+    assert "La structure qui l'a orientée a retiré la demande." in text
+    assert f"Référence de la personne : {person.person_id}." in text
+    assert f"Référence de la demande : {person.referral_id}." in text
+    assert "accueil@atelier.example" not in text
 
 
 def _plain_text_of(message: EmailMessage) -> str:

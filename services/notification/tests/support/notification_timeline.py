@@ -143,6 +143,22 @@ class PersonTimeline:
             )
         )
 
+    def referral_cancelled_by_operator(self) -> CloudEvent:
+        return self.entry(
+            referral.ReferralCancelled(
+                referral_id=self.referral_id,
+                cancelled_by=ReferralParty.OPERATOR,
+                cancelling_organisation_id=self.operator,
+            )
+        )
+
+    def referral_withdrawn(self) -> CloudEvent:
+        return self.entry(
+            referral.ReferralWithdrawn(
+                referral_id=self.referral_id, prescriber_organisation_id=self.prescriber
+            )
+        )
+
     def member_added(
         self, organisation_id: UUID, kind: OrganisationKind, reason: CareTeamJoinReason
     ) -> CloudEvent:

@@ -1,5 +1,6 @@
 """What an e-mail reads from the thin timeline CloudEvent its delivery keeps: an alert and its withdrawal
-tell their own type, the alert's kind, the referral and the moment in the region's time zone."""
+tell their own type, the alert's kind, the referral and the moment in the region's time zone; a cancellation
+tells which side cancelled."""
 
 from zoneinfo import ZoneInfo
 
@@ -24,3 +25,17 @@ def test_a_withdrawn_alert_is_told_by_its_own_type_kind_and_referral() -> None:
     assert notice.referral_id == person.referral_id
     assert notice.occurred_at == withdrawn.time.astimezone(PARIS)
     assert notice_of(to_json(raised), PARIS).event_type == "fr.premiere-marche.pathway.alert_raised"
+
+
+def test_a_cancellation_tells_which_side_cancelled_and_a_withdrawal_its_referral() -> None:
+    person = PersonTimeline()
+
+    by_prescriber = notice_of(to_json(person.referral_cancelled_by_prescriber()), PARIS)
+    by_operator = notice_of(to_json(person.referral_cancelled_by_operator()), PARIS)
+    withdrawn = notice_of(to_json(person.referral_withdrawn()), PARIS)
+
+    assert by_prescriber.event_type == "fr.premiere-marche.referral.cancelled"
+    assert (by_prescriber.code, by_operator.code) == ("prescriber", "operator")
+    assert withdrawn.event_type == "fr.premiere-marche.referral.withdrawn"
+    assert withdrawn.referral_id == person.referral_id
+    assert withdrawn.code is None

@@ -69,6 +69,17 @@ def test_a_cancellation_is_the_act_of_the_organisation_that_cancelled() -> None:
     assert (
         timeline_event_of(person.referral_cancelled_by_prescriber()).happening.acted_by == person.prescriber
     )
+    assert timeline_event_of(person.referral_cancelled_by_operator()).happening.acted_by == person.operator
+
+
+def test_a_withdrawal_is_the_act_of_the_prescriber_though_the_referral_service_sends_it() -> None:
+    person = PersonTimeline()
+
+    withdrawn = timeline_event_of(person.referral_withdrawn()).happening
+
+    assert withdrawn.event_type == "fr.premiere-marche.referral.withdrawn"
+    assert withdrawn.referral_id == person.referral_id
+    assert withdrawn.acted_by == person.prescriber
 
 
 def test_an_event_that_is_not_a_timeline_event_is_refused() -> None:

@@ -1,5 +1,6 @@
 """Reads the thin timeline CloudEvent an e-mail delivery keeps into the notice the e-mail tells: the original
-event's type for a timeline entry, its time in the region's time zone, and the one code and day it says."""
+event's type for a timeline entry, its time in the region's time zone, and the one code and day it says
+(for a cancellation, the side that cancelled: the e-mail speaks to the other side)."""
 
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -7,6 +8,7 @@ from zoneinfo import ZoneInfo
 from event_contracts.catalogue import parse_data
 from event_contracts.catalogue.base import EventData
 from event_contracts.catalogue.referral import (
+    ReferralCancelled,
     ReferralCompleted,
     ReferralDroppedOut,
     ReferralPaused,
@@ -61,6 +63,8 @@ def _code_of(data: EventData) -> str | None:
             return data.barrier_category.value
         case ReferralCompleted():
             return data.outcome.value
+        case ReferralCancelled():
+            return data.cancelled_by.value
     return None
 
 

@@ -77,8 +77,12 @@ def _referral_id_of(data: EventData) -> UUID | None:
 
 
 def _actor_of(source: str, data: EventData) -> UUID | None:
+    """The referral service is the source of its events; a cancellation names who cancelled, and only the
+    prescriber withdraws."""
     if isinstance(data, ReferralCancelled):
         return data.cancelling_organisation_id
+    if isinstance(data, ReferralWithdrawn):
+        return data.prescriber_organisation_id
     if not source.startswith(ORGANISATION_SOURCE_PREFIX):
         return None
     try:

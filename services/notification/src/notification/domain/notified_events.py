@@ -15,6 +15,7 @@ def event_type(name: str) -> str:
 
 
 REFERRAL_SENT: Final = event_type("referral.sent")
+REFERRAL_WITHDRAWN: Final = event_type("referral.withdrawn")
 REFERRAL_CANCELLED: Final = event_type("referral.cancelled")
 CARE_TEAM_MEMBER_ADDED: Final = event_type("care_team.member_added")
 CARE_TEAM_MEMBER_REMOVED: Final = event_type("care_team.member_removed")
@@ -26,7 +27,8 @@ PATHWAY_ALERTS: Final = frozenset({PATHWAY_ALERT_RAISED, PATHWAY_ALERT_WITHDRAWN
 """An alert and its withdrawal reach the same organisations: whoever was warned hears it is taken back."""
 
 # What the operator decides (or time decides) about a referral once it is sent; the prescriber's own acts
-# (sending, withdrawing) are not news to it.
+# (sending, withdrawing) are not news to it. A cancellation may be either side's: whoever did not cancel hears
+# it (the prescriber by this rule, the operator by `REFERRALS_CALLED_OFF`).
 REFERRAL_DECISIONS: Final = frozenset(
     event_type(name)
     for name in (
@@ -45,12 +47,17 @@ REFERRAL_DECISIONS: Final = frozenset(
     )
 )
 
+# The prescriber calling a referral off: before the operator accepted it (withdrawn) or after (cancelled). The
+# operator must hear it, or it may go on calling the person about a seat the referral no longer asks for.
+REFERRALS_CALLED_OFF: Final = frozenset({REFERRAL_WITHDRAWN, REFERRAL_CANCELLED})
+
 
 class Rule(StrEnum):
     """The default rules; an organisation may opt out of any of them."""
 
     PRESCRIBER_HEARS_DECISIONS = "prescriber_hears_decisions"
     OPERATOR_HEARS_NEW_REFERRALS = "operator_hears_new_referrals"
+    OPERATOR_HEARS_REFERRALS_CALLED_OFF = "operator_hears_referrals_called_off"
     REFERENT_HEARS_ALERTS = "referent_hears_alerts"
     CARE_TEAM_HEARS_STAGE_CHANGES = "care_team_hears_stage_changes"
 
@@ -59,6 +66,7 @@ EVENT_TYPES_OF_RULE: Final[Mapping[Rule, frozenset[str]]] = MappingProxyType(
     {
         Rule.PRESCRIBER_HEARS_DECISIONS: REFERRAL_DECISIONS,
         Rule.OPERATOR_HEARS_NEW_REFERRALS: frozenset({REFERRAL_SENT}),
+        Rule.OPERATOR_HEARS_REFERRALS_CALLED_OFF: REFERRALS_CALLED_OFF,
         Rule.REFERENT_HEARS_ALERTS: PATHWAY_ALERTS,
         Rule.CARE_TEAM_HEARS_STAGE_CHANGES: frozenset({PATHWAY_STAGE_CHANGED}),
     }

@@ -17,7 +17,9 @@ from notification.domain.notified_events import (
     PATHWAY_ALERT_RAISED,
     PATHWAY_ALERT_WITHDRAWN,
     PATHWAY_STAGE_CHANGED,
+    REFERRAL_CANCELLED,
     REFERRAL_SENT,
+    REFERRAL_WITHDRAWN,
     event_type,
 )
 
@@ -33,7 +35,8 @@ class Notice:
     """Already in the region's time zone."""
     referral_id: UUID | None = None
     code: str | None = None
-    """The reason, stage, alert kind, barrier or outcome the event carries, if any."""
+    """The reason, stage, alert kind, barrier or outcome the event carries, if any; for a cancellation, the
+    side that cancelled (`prescriber`, `operator`)."""
     day: date | None = None
     """The day the event speaks of: a session's first day, the day an unanswered referral expires."""
 
@@ -46,6 +49,10 @@ class _Template:
     """Said after the fact, for the event's code; nothing when the code has no words."""
     day_sentence: str | None = None
     """With `{day}` for the notice's day in words."""
+    facts_of_code: Mapping[str, str] | None = None
+    """Said instead of the fact, for the event's code: who acted tells whom the e-mail speaks to."""
+    why_you_hear: str | None = None
+    """Said instead of the usual reason, for an organisation told before it follows the person."""
 
 
 def _words(**words: str) -> Mapping[str, str]:
@@ -110,6 +117,16 @@ ALERTS: Final = _words(
     no_recent_activity="Il ne s'est rien passé depuis longtemps dans le parcours.",
 )
 
+# A cancellation, told to the side that did not cancel (its own act is not news to it): the operator hears
+# the prescriber's, the prescriber the operator's.
+CANCELLATIONS: Final = _words(
+    prescriber="La personne orientée vers votre atelier ne viendra plus. "
+    "La structure qui l'a orientée a annulé la demande. "
+    "Vous n'avez plus à la contacter pour cette demande.",
+    operator="L'atelier a annulé la demande pour la personne que vous avez orientée.",
+)
+_SENT_TO_YOUR_WORKSHOP = "Vous recevez ce message car cette demande est adressée à votre atelier."
+
 
 def _as_once_said(alerts: Mapping[str, str]) -> Mapping[str, str]:
     """A withdrawn alert recalled in the words it was raised with, so both e-mails speak alike."""
@@ -128,6 +145,14 @@ TEMPLATES: Final[Mapping[str, _Template]] = MappingProxyType(
             "Une nouvelle demande pour votre atelier",
             "Une structure vous adresse une personne pour votre atelier.",
             day_sentence="Merci de répondre avant le {day}.",
+            why_you_hear=_SENT_TO_YOUR_WORKSHOP,
+        ),
+        REFERRAL_WITHDRAWN: _Template(
+            "Une demande pour votre atelier est retirée",
+            "La personne orientée vers votre atelier ne viendra pas. "
+            "La structure qui l'a orientée a retiré la demande. "
+            "Vous n'avez plus à la contacter pour cette demande.",
+            why_you_hear=_SENT_TO_YOUR_WORKSHOP,
         ),
         event_type("referral.under_review"): _Template(
             "La demande est à l'étude",
@@ -177,8 +202,10 @@ TEMPLATES: Final[Mapping[str, _Template]] = MappingProxyType(
             "La personne que vous avez orientée a arrêté l'atelier.",
             DROP_OUT_REASONS,
         ),
-        event_type("referral.cancelled"): _Template(
-            "La demande est annulée", "La demande pour la personne que vous avez orientée est annulée."
+        REFERRAL_CANCELLED: _Template(
+            "La demande est annulée",
+            "La demande pour une personne orientée vers un atelier est annulée.",
+            facts_of_code=CANCELLATIONS,
         ),
         PATHWAY_STAGE_CHANGED: _Template(
             "Le parcours d'une personne change d'étape",
@@ -205,10 +232,11 @@ _WHY_YOU_HEAR = "Vous recevez ce message car votre structure suit cette personne
 
 def message_to_organisation(notice: Notice) -> Message:
     template = TEMPLATES.get(notice.event_type, _GENERAL)
+    fact = (template.facts_of_code or {}).get(notice.code or "", template.fact)
     said_of_code = (template.words_of_code or {}).get(notice.code or "")
     paragraphs = [
         "Bonjour,",
-        template.fact,
+        fact,
         *([said_of_code] if said_of_code else []),
         *(
             [template.day_sentence.format(day=day_in_words(notice.day))]
@@ -218,7 +246,7 @@ def message_to_organisation(notice: Notice) -> Message:
         f"C'était le {moment_in_words(notice.occurred_at)}.",
         f"Référence de la personne : {notice.person_id}.",
         *([f"Référence de la demande : {notice.referral_id}."] if notice.referral_id else []),
-        _WHY_YOU_HEAR,
+        template.why_you_hear or _WHY_YOU_HEAR,
         _SIGNATURE,
     ]
-    return Message(subject=template.subject, paragraphs=tuple(paragraphs), sms=template.fact)
+    return Message(subject=template.subject, paragraphs=tuple(paragraphs), sms=fact)

@@ -2,9 +2,14 @@
 person's care team (ids, kinds and why each joined) and the parties of each referral.
 
 Only organisations of the person's care team hear about the person, and only if the entry's audience
-includes their kind. One exception, by design: the operator a referral is sent to hears that referral
-before it joins the care team (it joins by accepting), as the referral service already shows it the
-referrals it receives; it hears nothing else about the person until then."""
+includes their kind. One exception, by design: the operator a referral is sent to hears of that referral
+being sent, and of it being called off by the prescriber (withdrawn, cancelled), whether or not it is in
+the care team: it joins by accepting, and a withdrawal comes before any acceptance. The referral service
+already shows an operator the referrals it receives, so this tells it nothing new about the person but
+that a referral it knows of no longer stands; it hears nothing else about the person until it joins.
+
+A cancellation reaches whichever side did not cancel: the prescriber by its decisions rule (while in the
+care team), the operator by the called-off rule. No organisation hears of its own act."""
 
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -15,6 +20,7 @@ from notification.domain.notified_events import (
     PATHWAY_STAGE_CHANGED,
     REFERRAL_DECISIONS,
     REFERRAL_SENT,
+    REFERRALS_CALLED_OFF,
     Rule,
 )
 
@@ -65,12 +71,17 @@ def recipients_of(
         if happening.audience is None or member.kind in happening.audience
     }
     found: set[Recipient] = set()
-    if happening.event_type == REFERRAL_SENT and referral is not None and _sees(happening, OPERATOR):
-        found.add(Recipient(referral.operator_organisation_id, Rule.OPERATOR_HEARS_NEW_REFERRALS))
-    elif happening.event_type in REFERRAL_DECISIONS and referral is not None:
-        if referral.prescriber_organisation_id in may_hear:
+    if referral is not None:
+        # Not an if/elif chain: a cancellation is both a decision (for the prescriber) and a referral called
+        # off (for the operator); the actor, whichever side it is, is dropped below.
+        operator = referral.operator_organisation_id
+        if happening.event_type == REFERRAL_SENT and _sees(happening, OPERATOR):
+            found.add(Recipient(operator, Rule.OPERATOR_HEARS_NEW_REFERRALS))
+        if happening.event_type in REFERRALS_CALLED_OFF and _sees(happening, OPERATOR):
+            found.add(Recipient(operator, Rule.OPERATOR_HEARS_REFERRALS_CALLED_OFF))
+        if happening.event_type in REFERRAL_DECISIONS and referral.prescriber_organisation_id in may_hear:
             found.add(Recipient(referral.prescriber_organisation_id, Rule.PRESCRIBER_HEARS_DECISIONS))
-    elif happening.event_type in PATHWAY_ALERTS:
+    if happening.event_type in PATHWAY_ALERTS:
         found.update(
             Recipient(member.organisation_id, Rule.REFERENT_HEARS_ALERTS)
             for member in may_hear.values()

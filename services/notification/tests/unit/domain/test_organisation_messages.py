@@ -13,6 +13,7 @@ from event_contracts.catalogue.codes import (
     DropOutReason,
     OutcomeFamily,
     PathwayStage,
+    ReferralParty,
     RejectionReason,
     WaitlistReason,
 )
@@ -34,6 +35,7 @@ CODES_OF_EVENT: dict[str, type[StrEnum]] = {
     event_type("referral.paused"): BarrierCategory,
     event_type("referral.completed"): OutcomeFamily,
     event_type("referral.dropped_out"): DropOutReason,
+    event_type("referral.cancelled"): ReferralParty,
     event_type("pathway.stage_changed"): PathwayStage,
     event_type("pathway.alert_raised"): AlertKind,
     event_type("pathway.alert_withdrawn"): AlertKind,
@@ -120,3 +122,39 @@ def test_a_withdrawn_alert_recalls_it_in_the_words_it_was_raised_with(kind: Aler
     recalled = ALERTS[kind.value][0].lower() + ALERTS[kind.value][1:]
     assert f"L'alerte disait : {recalled}" in withdrawn.paragraphs
     assert ALERTS[kind.value] not in withdrawn.paragraphs, "a withdrawn alert never reads as still standing"
+
+
+def test_the_operator_hears_a_withdrawal_as_the_person_not_coming_and_not_to_be_called() -> None:
+    withdrawn = Notice(event_type("referral.withdrawn"), PERSON, AT, REFERRAL)
+
+    message = message_to_organisation(withdrawn)
+
+    assert message.subject == "Une demande pour votre atelier est retirée"
+    assert message.paragraphs[1] == (
+        "La personne orientée vers votre atelier ne viendra pas. "
+        "La structure qui l'a orientée a retiré la demande. "
+        "Vous n'avez plus à la contacter pour cette demande."
+    )
+    assert "Vous recevez ce message car cette demande est adressée à votre atelier." in message.paragraphs
+    assert "votre structure suit cette personne" not in message.text, "the operator does not follow them yet"
+    assert f"Référence de la personne : {PERSON}." in message.paragraphs
+    assert f"Référence de la demande : {REFERRAL}." in message.paragraphs
+
+
+def test_a_cancellation_speaks_to_the_side_that_did_not_cancel() -> None:
+    def told(side: ReferralParty) -> str:
+        notice = Notice(event_type("referral.cancelled"), PERSON, AT, REFERRAL, code=side.value)
+        return message_to_organisation(notice).paragraphs[1]
+
+    to_the_operator = told(ReferralParty.PRESCRIBER)
+    to_the_prescriber = told(ReferralParty.OPERATOR)
+
+    assert to_the_operator == (
+        "La personne orientée vers votre atelier ne viendra plus. "
+        "La structure qui l'a orientée a annulé la demande. "
+        "Vous n'avez plus à la contacter pour cette demande."
+    )
+    assert to_the_prescriber == "L'atelier a annulé la demande pour la personne que vous avez orientée."
+    bare = message_to_organisation(Notice(event_type("referral.cancelled"), PERSON, AT, REFERRAL))
+    assert bare.paragraphs[1] == "La demande pour une personne orientée vers un atelier est annulée."
+    assert "que vous avez orientée" not in bare.text, "without knowing who cancelled, it takes no side"
