@@ -154,6 +154,13 @@ async def test_the_summary_follows_the_same_rules(casebook: Casebook) -> None:
         ("mobility", "blocking"),
     ]
     assert as_employer.json()["barriers"] == []
+    # Both barriers are blocking, so each raised an alert; the health one's would give its severity away.
+    assert [(alert["kind"], alert["barrier_id"]) for alert in summary["alerts"]] == [
+        ("blocking_barrier", mobility["barrier_id"])
+        for mobility in summary["barriers"]
+        if mobility["category"] == "mobility"
+    ]
+    assert as_employer.json()["alerts"] == []
 
 
 async def test_a_person_is_found_by_referral_id_or_platform_id(casebook: Casebook) -> None:

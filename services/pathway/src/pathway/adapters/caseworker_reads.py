@@ -1,5 +1,5 @@
 """All SQL a caseworker's reads need: care teams, pages of a timeline in order of occurrence, the state
-folded from it, and the person a referral is about."""
+folded from it, the alerts still standing, and the person a referral is about."""
 
 from collections.abc import Mapping
 
@@ -8,7 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pathway.adapters.ingestion_reads import SqlIngestionReads
 from pathway.adapters.pathway_repository import entry_from_row
-from pathway.adapters.tables import timeline_entries
+from pathway.adapters.tables import raised_alerts, timeline_entries
+from pathway.domain.caseworkers import StandingAlert
 from pathway.domain.event_types import EVENT_TYPE_PREFIX
 from pathway.domain.pathway_state import PathwayState, fold
 from pathway.domain.timeline import TimelineEntry
@@ -45,6 +46,18 @@ class SqlCaseworkerReads:
             select(timeline_entries).where(_entries.person_id == person_id).order_by(_entries.seq)
         )
         return fold(entry_from_row(row) for row in rows)
+
+    async def standing_alerts(self, person_id: str) -> list[StandingAlert]:
+        alerts = raised_alerts.c
+        rows = await self._session.execute(
+            select(
+                alerts.alert_id, alerts.kind, alerts.raised_at, alerts.barrier_id, alerts.referral_id
+            ).where(alerts.person_id == person_id, alerts.withdrawn_at.is_(None))
+        )
+        return [
+            StandingAlert(str(alert_id), kind, raised_at, barrier_id, referral_id)
+            for alert_id, kind, raised_at, barrier_id, referral_id in rows
+        ]
 
     async def person_with_referral(self, referral_id: str) -> str | None:
         about_the_referral = referral_id_of_entry == referral_id

@@ -1,8 +1,9 @@
 """Who reads a person's pathway, and what of it: professionals of an organisation in the person's care
 team, each seeing what the audience of their organisation's kind may see."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from datetime import datetime
 from enum import StrEnum
 
 from pathway.domain.pathway_state import Barrier, PathwayState
@@ -83,3 +84,36 @@ def _barrier_as_seen_by(barrier: Barrier, kind: str) -> Barrier | None:
     if barrier.category in SENSITIVE_BARRIER_CATEGORIES:
         return Barrier(barrier.category, None, barrier.status)
     return barrier
+
+
+@dataclass(frozen=True)
+class StandingAlert:
+    """An alert raised about the person and not withdrawn."""
+
+    alert_id: str
+    kind: str
+    raised_at: datetime
+    barrier_id: str | None = None
+    referral_id: str | None = None
+
+
+@dataclass(frozen=True)
+class PathwaySummary:
+    state: PathwayState
+    alerts: list[StandingAlert]
+
+
+def summary_as_seen_by(state: PathwayState, alerts: Iterable[StandingAlert], kind: str) -> PathwaySummary:
+    """Alerts are for the professionals who follow the person, never employers. One about a barrier shows
+    only to whoever sees that barrier's severity: a sensitive barrier's is withheld, and "blocking" would
+    give it away."""
+    seen = state_as_seen_by(state, kind)
+    if kind not in CARE_TEAM_PROFESSIONALS:
+        return PathwaySummary(seen, [])
+    shown = [
+        alert
+        for alert in alerts
+        if alert.barrier_id is None
+        or (alert.barrier_id in seen.barriers and seen.barriers[alert.barrier_id].severity is not None)
+    ]
+    return PathwaySummary(seen, sorted(shown, key=lambda alert: alert.raised_at, reverse=True))

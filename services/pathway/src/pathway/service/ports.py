@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from pathway.domain.caseworkers import PersonRead
+from pathway.domain.caseworkers import PersonRead, StandingAlert
 from pathway.domain.events import AlertRaised, AlertWithdrawn, PathwayEvent, StageChanged
 from pathway.domain.indicators import RegionCounts
 from pathway.domain.pathway import Pathway
@@ -97,6 +97,8 @@ class CaseworkerReads(Protocol):
         """Entries not retracted, matching `query`, in order of occurrence, after `after`."""
 
     async def state(self, person_id: str) -> PathwayState: ...
+
+    async def standing_alerts(self, person_id: str) -> list[StandingAlert]: ...
 
     async def person_with_referral(self, referral_id: str) -> str | None: ...
 

@@ -1,16 +1,17 @@
 """Use cases: a caseworker reads a person's timeline, page by page in order of occurrence, or the
-summary of their pathway; every read, granted or not, is written to the access audit first."""
+summary of their pathway and the alerts still standing; every read, granted or not, is written to the
+access audit first."""
 
 from dataclasses import dataclass
 
 from pathway.domain.caseworkers import (
+    PathwaySummary,
     PersonRead,
     SeenEntry,
     entry_as_seen_by,
     reader_kind,
-    state_as_seen_by,
+    summary_as_seen_by,
 )
-from pathway.domain.pathway_state import PathwayState
 from pathway.domain.timeline import TimelineEntry
 from pathway.service.ports import AccessAudit, AuditedRead, CaseworkerReads, TimelineFilter, TimelinePosition
 
@@ -70,11 +71,12 @@ async def read_summary(
     *,
     reads: CaseworkerReads,
     audit: AccessAudit,
-) -> PathwayState | None:
+) -> PathwaySummary | None:
     kind = await _kind_if_allowed(read, "summary", reads, audit)
     if kind is None:
         return None
-    return state_as_seen_by(await reads.state(read.person_id), kind)
+    state = await reads.state(read.person_id)
+    return summary_as_seen_by(state, await reads.standing_alerts(read.person_id), kind)
 
 
 async def person_of_referral(referral_id: str, reads: CaseworkerReads) -> str | None:

@@ -1,6 +1,14 @@
+from datetime import UTC, datetime
 from uuid import uuid4
 
-from pathway.domain.caseworkers import Caseworker, entry_as_seen_by, reader_kind, state_as_seen_by
+from pathway.domain.caseworkers import (
+    Caseworker,
+    StandingAlert,
+    entry_as_seen_by,
+    reader_kind,
+    state_as_seen_by,
+    summary_as_seen_by,
+)
 from pathway.domain.pathway_state import Barrier, BarrierStatus, PathwayState
 from pathway.domain.timeline import TimelineEntry
 from pathway.domain.visibility import Visibility
@@ -52,3 +60,25 @@ def test_the_state_hides_barriers_from_employers_and_details_of_sensitive_ones()
         "b1": Barrier("mobility", "blocking", BarrierStatus.IDENTIFIED, "org-p"),
         "b2": Barrier("health", None, BarrierStatus.ACTION_IN_PROGRESS),
     }
+
+
+def test_alerts_show_to_professionals_latest_first_but_none_about_a_barrier_whose_severity_is_hidden() -> (
+    None
+):
+    state = PathwayState(
+        barriers={
+            "b-mobility": Barrier("mobility", "blocking", BarrierStatus.IDENTIFIED),
+            "b-health": Barrier("health", "blocking", BarrierStatus.IDENTIFIED),
+        }
+    )
+    absences = StandingAlert("a-1", "two_consecutive_absences", datetime(2026, 9, 2, tzinfo=UTC), None, "r-1")
+    mobility = StandingAlert("a-2", "blocking_barrier", datetime(2026, 9, 3, tzinfo=UTC), "b-mobility")
+    health = StandingAlert("a-3", "blocking_barrier", datetime(2026, 9, 4, tzinfo=UTC), "b-health")
+    retracted = StandingAlert("a-4", "blocking_barrier", datetime(2026, 9, 5, tzinfo=UTC), "b-gone")
+
+    as_operator = summary_as_seen_by(state, [absences, mobility, health, retracted], "operator")
+    as_employer = summary_as_seen_by(state, [absences, mobility, health, retracted], "employer")
+
+    assert [alert.alert_id for alert in as_operator.alerts] == ["a-2", "a-1"]
+    assert as_operator.state.barriers["b-health"].severity is None
+    assert as_employer.alerts == []

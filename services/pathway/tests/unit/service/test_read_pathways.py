@@ -1,7 +1,7 @@
 from collections.abc import Mapping
 from uuid import uuid4
 
-from pathway.domain.caseworkers import Caseworker, PersonRead, ReadPurpose
+from pathway.domain.caseworkers import Caseworker, PersonRead, ReadPurpose, StandingAlert
 from pathway.domain.pathway_state import PathwayState, fold
 from pathway.domain.timeline import TimelineEntry
 from pathway.service.ports import AuditedRead, TimelineFilter, TimelinePosition
@@ -29,6 +29,9 @@ class FakeReads:
 
     async def person_with_referral(self, referral_id: str) -> str | None:
         return None
+
+    async def standing_alerts(self, person_id: str) -> list[StandingAlert]:
+        return []
 
 
 class FakeAudit:

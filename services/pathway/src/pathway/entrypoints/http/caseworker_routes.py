@@ -85,10 +85,11 @@ def caseworker_routes(
 
     @router.get("/persons/{person_id}/pathway", response_model=PathwaySummaryOut)
     async def summary(person_id: UUID, caseworker: Reader, purpose: Purpose) -> PathwaySummaryOut:
-        """Stage, barriers, care team, last activity and next session, as the caseworker may see them."""
+        """Stage, barriers, care team, last activity, next session and the alerts still standing, as the
+        caseworker may see them."""
         read = PersonRead(caseworker, str(person_id), purpose)
-        state = await in_one_transaction(lambda reads, audit: read_summary(read, reads=reads, audit=audit))
-        return PathwaySummaryOut.of(person_id, state)
+        seen = await in_one_transaction(lambda reads, audit: read_summary(read, reads=reads, audit=audit))
+        return PathwaySummaryOut.of(person_id, seen)
 
     @router.get("/persons", response_model=PathwaySummaryOut)
     async def lookup(
@@ -117,8 +118,8 @@ def caseworker_routes(
                 )
             )
         read = PersonRead(caseworker, str(person_id), purpose)
-        state = await in_one_transaction(lambda reads, audit: read_summary(read, reads=reads, audit=audit))
-        return PathwaySummaryOut.of(person_id, state)
+        seen = await in_one_transaction(lambda reads, audit: read_summary(read, reads=reads, audit=audit))
+        return PathwaySummaryOut.of(person_id, seen)
 
     return router
 

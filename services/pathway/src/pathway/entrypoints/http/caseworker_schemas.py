@@ -9,8 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from event_contracts.catalogue.codes import BarrierCategory
-from pathway.domain.caseworkers import ReadPurpose, SeenEntry
-from pathway.domain.pathway_state import PathwayState
+from pathway.domain.caseworkers import PathwaySummary, ReadPurpose, SeenEntry
 from pathway.service.ports import TimelinePosition
 
 MAX_PAGE = 200
@@ -73,6 +72,14 @@ class CareTeamMemberOut(BaseModel):
     kind: str
 
 
+class AlertOut(BaseModel):
+    alert_id: str
+    kind: str = Field(description="referral_unanswered, two_consecutive_absences, blocking_barrier, ...")
+    raised_at: datetime
+    barrier_id: str | None
+    referral_id: str | None
+
+
 class PathwaySummaryOut(BaseModel):
     person_id: UUID
     stage: str | None
@@ -80,9 +87,14 @@ class PathwaySummaryOut(BaseModel):
     care_team: list[CareTeamMemberOut]
     last_activity_at: datetime | None
     next_session_on: date | None
+    alerts: list[AlertOut] = Field(
+        description="Alerts raised and not withdrawn, the latest first; none for employers, and none about a "
+        "barrier whose severity the reader may not see."
+    )
 
     @classmethod
-    def of(cls, person_id: UUID, state: PathwayState) -> "PathwaySummaryOut":
+    def of(cls, person_id: UUID, summary: PathwaySummary) -> "PathwaySummaryOut":
+        state = summary.state
         return cls(
             person_id=person_id,
             stage=None if state.stage is None else str(state.stage),
@@ -102,6 +114,16 @@ class PathwaySummaryOut(BaseModel):
             ],
             last_activity_at=state.last_activity_at,
             next_session_on=state.next_session_on,
+            alerts=[
+                AlertOut(
+                    alert_id=alert.alert_id,
+                    kind=alert.kind,
+                    raised_at=alert.raised_at,
+                    barrier_id=alert.barrier_id,
+                    referral_id=alert.referral_id,
+                )
+                for alert in summary.alerts
+            ],
         )
 
 
