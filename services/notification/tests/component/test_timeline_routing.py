@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from email.message import EmailMessage
 from typing import Any, TypeVar
+from uuid import uuid4
 
 import pytest
 from notification_api import NotificationApi, Organisation
@@ -16,7 +17,7 @@ from notification_timeline import PersonTimeline, isolated_region
 from standardwebhooks import Webhook
 
 from devstack.eventually import eventually
-from event_contracts.catalogue.codes import AlertKind, CareTeamJoinReason, OrganisationKind
+from event_contracts.catalogue.codes import AlertKind, BarrierCategory, CareTeamJoinReason, OrganisationKind
 from event_contracts.catalogue.referral import ReferralSent
 from event_contracts.envelope import CloudEvent
 from event_contracts.kafka_binding import to_kafka_record
@@ -31,6 +32,8 @@ ALERTS = "fr.premiere-marche.pathway.alert_raised"
 WITHDRAWN_ALERTS = "fr.premiere-marche.pathway.alert_withdrawn"
 WITHDRAWN = "fr.premiere-marche.referral.withdrawn"
 CANCELLED = "fr.premiere-marche.referral.cancelled"
+IDENTIFIED = "fr.premiere-marche.barrier.identified"
+LIFTED = "fr.premiere-marche.barrier.lifted"
 T = TypeVar("T")
 
 
@@ -344,6 +347,90 @@ async def test_the_operator_hears_by_e_mail_and_webhook_that_the_prescriber_with
     assert f"Référence de la personne : {person.person_id}." in text
     assert f"Référence de la demande : {person.referral_id}." in text
     assert "accueil@atelier.example" not in text
+
+
+async def test_a_support_partner_hears_the_barriers_it_subscribed_to_a_health_one_as_category_and_id(
+    fresh_database: str, kafka_bootstrap_servers: str, new_topic: Any
+) -> None:
+    with local_smtp_server() as smtp:
+        async with running_service(
+            fresh_database,
+            kafka_bootstrap_servers,
+            new_topic,
+            webhook_dispatch_interval_seconds=0.05,
+            email_dispatch_interval_seconds=0.05,
+            smtp_port=smtp.port,
+        ) as running:
+            api = running.api
+            prescriber, listener, lifter, employer = [await api.organisation() for _ in range(4)]
+            person = PersonTimeline(prescriber=prescriber.organisation_id)
+            listener_hook = await running.subscribe_webhook(listener, IDENTIFIED, LIFTED)
+            await running.subscribe_webhook(lifter, IDENTIFIED, LIFTED)
+            await running.subscribe_webhook(employer, IDENTIFIED, LIFTED)
+            mailbox = {"address": "suivi@partenaire.example", "event_types": [IDENTIFIED]}
+            assert (await listener.call("POST", "/email-recipients", mailbox)).status == 201
+            mobility, health = uuid4(), uuid4()
+            by = lifter.organisation_id
+            timeline = [
+                person.prescriber_joined(),
+                person.member_added(
+                    listener.organisation_id,
+                    OrganisationKind.SUPPORT_PARTNER,
+                    CareTeamJoinReason.ADDED_BY_REFERENT,
+                ),
+                person.member_added(
+                    by, OrganisationKind.SUPPORT_PARTNER, CareTeamJoinReason.ADDED_BY_REFERENT
+                ),
+                person.member_added(
+                    employer.organisation_id, OrganisationKind.EMPLOYER, CareTeamJoinReason.ADDED_BY_REFERENT
+                ),
+                person.barrier_identified(by, BarrierCategory.MOBILITY, mobility),
+                person.barrier_identified(by, BarrierCategory.HEALTH, health),
+                person.barrier_lifted(by, BarrierCategory.MOBILITY, mobility),
+                person.barrier_lifted(by, BarrierCategory.HEALTH, health),
+            ]
+
+            await running.publish(timeline)
+            hooks = await eventually(
+                lambda: _value(running.receiver.requests_to(f"/hooks/{listener.organisation_id}")),
+                lambda requests: len(requests) == 4,
+            )
+            mails = await eventually(lambda: _value(list(smtp.catcher.mails)), lambda mails: len(mails) == 2)
+            owed = await running.owed()
+
+    assert owed == {
+        str(listener.organisation_id): sorted(
+            [f"email {IDENTIFIED}"] * 2 + [f"webhook {IDENTIFIED}"] * 2 + [f"webhook {LIFTED}"] * 2
+        )
+    }, "the partner who lifted them does not hear its own acts; the employer never hears of a barrier"
+    verified = [Webhook(listener_hook["secret"]).verify(r.body, r.headers) for r in hooks]
+    told = {
+        (entry["original_event"]["type"], entry["original_event"]["data"]["barrier_id"]): entry
+        for entry in (document["data"] for document in verified)
+    }
+    assert told[(IDENTIFIED, str(mobility))]["original_event"]["data"] == {
+        "barrier_id": str(mobility),
+        "category": "mobility",
+        "severity": "blocking",
+        "responsible_organisation_id": str(by),
+    }
+    assert told[(LIFTED, str(mobility))]["original_event"]["data"] == {
+        "barrier_id": str(mobility),
+        "category": "mobility",
+    }
+    for status in (IDENTIFIED, LIFTED):
+        health_entry = told[(status, str(health))]
+        assert health_entry["original_event"]["data"] == {"barrier_id": str(health), "category": "health"}
+        assert health_entry["visibility"] == "category_and_status_only"
+        assert health_entry["audience"] == ["operator", "prescriber", "support_partner", "training_provider"]
+    for mail in mails:
+        text = _plain_text_of(mail.message)
+        assert mail.message["Subject"] == "Du nouveau pour une personne que vous suivez"
+        assert "Il y a du nouveau dans le parcours d'une personne que vous suivez." in text
+        assert f"Référence de la personne : {person.person_id}." in text
+        assert "santé" not in text
+        assert "transport" not in text
+        assert "suivi@partenaire.example" not in text
 
 
 def _plain_text_of(message: EmailMessage) -> str:

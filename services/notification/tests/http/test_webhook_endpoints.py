@@ -71,7 +71,7 @@ async def test_an_endpoint_inside_our_network_or_for_unknown_events_is_refused(a
 
     private = await prescriber.call("POST", "/webhook-endpoints", endpoint_request("http://10.0.0.7/hooks"))
     unknown = await prescriber.call(
-        "POST", "/webhook-endpoints", endpoint_request(PUBLIC_URL, "fr.premiere-marche.barrier.lifted")
+        "POST", "/webhook-endpoints", endpoint_request(PUBLIC_URL, "fr.premiere-marche.barrier.forgotten")
     )
     none = await prescriber.call("POST", "/webhook-endpoints", {"url": PUBLIC_URL, "event_types": []})
 

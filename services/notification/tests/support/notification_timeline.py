@@ -10,6 +10,8 @@ from event_contracts.catalogue import partner, referral
 from event_contracts.catalogue.base import EventData, EventReference
 from event_contracts.catalogue.codes import (
     AlertKind,
+    BarrierCategory,
+    BarrierSeverity,
     CareTeamJoinReason,
     CareTeamLeaveReason,
     EntryVisibility,
@@ -44,6 +46,13 @@ def isolated_region() -> str:
     return f"test-{uuid.uuid4().hex[:12]}"
 
 
+def _visibility_of(category: BarrierCategory) -> EntryVisibility:
+    """As the pathway service sees a barrier: a health barrier is told as its category and status only."""
+    if category is BarrierCategory.HEALTH:
+        return EntryVisibility.CATEGORY_AND_STATUS_ONLY
+    return EntryVisibility.FULL
+
+
 @dataclass
 class PersonTimeline:
     """`referral_sent()`, `member_added(org, kind, reason)`, `stage_changed()`…: what the timeline topic
@@ -59,7 +68,12 @@ class PersonTimeline:
     def _timeline(self, data: EventData) -> CloudEvent:
         return CloudEvent.build(data, source=PATHWAY, subject=self.person_id, region=self.region)
 
-    def entry(self, original: EventData, source: str = REFERRAL_SERVICE) -> CloudEvent:
+    def entry(
+        self,
+        original: EventData,
+        source: str = REFERRAL_SERVICE,
+        visibility: EntryVisibility = EntryVisibility.FULL,
+    ) -> CloudEvent:
         self.seq += 1
         recorded = OriginalEvent(
             type=event_type_for(type(original)),
@@ -73,10 +87,23 @@ class PersonTimeline:
             TimelineEntryAppended(
                 seq=self.seq,
                 original_event=recorded,
-                visibility=EntryVisibility.FULL,
+                visibility=visibility,
                 audience=CARE_TEAM_PROFESSIONALS,
             )
         )
+
+    def barrier_identified(self, by: UUID, category: BarrierCategory, barrier_id: UUID) -> CloudEvent:
+        identified = partner.BarrierIdentified(
+            barrier_id=barrier_id,
+            category=category,
+            severity=BarrierSeverity.BLOCKING,
+            responsible_organisation_id=by,
+        )
+        return self.entry(identified, f"/organisations/{by}", _visibility_of(category))
+
+    def barrier_lifted(self, by: UUID, category: BarrierCategory, barrier_id: UUID) -> CloudEvent:
+        lifted = partner.BarrierLifted(barrier_id=barrier_id, category=category)
+        return self.entry(lifted, f"/organisations/{by}", _visibility_of(category))
 
     def referral_sent(self) -> CloudEvent:
         return self.entry(

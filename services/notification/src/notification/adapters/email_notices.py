@@ -1,12 +1,17 @@
 """Reads the thin timeline CloudEvent an e-mail delivery keeps into the notice the e-mail tells: the original
 event's type for a timeline entry, its time in the region's time zone, and the one code and day it says
-(for a cancellation, the side that cancelled: the e-mail speaks to the other side)."""
+(for a cancellation, the side that cancelled: the e-mail speaks to the other side).
+
+An entry whose visibility keeps only category and status (a sensitive barrier) was cut before it was kept
+(`webhook_payloads`): its data is not read, and the e-mail says no more than that there is news, in the
+general words, without the barrier's category."""
 
 from datetime import date
 from zoneinfo import ZoneInfo
 
 from event_contracts.catalogue import parse_data
 from event_contracts.catalogue.base import EventData
+from event_contracts.catalogue.codes import EntryVisibility
 from event_contracts.catalogue.referral import (
     ReferralCancelled,
     ReferralCompleted,
@@ -31,6 +36,10 @@ from notification.domain.organisation_messages import Notice
 def notice_of(body: bytes, time_zone: ZoneInfo) -> Notice:
     event = from_json(body)
     match event.data:
+        case TimelineEntryAppended(original_event=original, visibility=visibility) if (
+            visibility is EntryVisibility.CATEGORY_AND_STATUS_ONLY
+        ):
+            return Notice(original.type, event.person_id, original.time.astimezone(time_zone))
         case TimelineEntryAppended(original_event=original):
             data = parse_data(original.type, original.data)
             return Notice(

@@ -51,15 +51,59 @@ REFERRAL_DECISIONS: Final = frozenset(
 # operator must hear it, or it may go on calling the person about a seat the referral no longer asks for.
 REFERRALS_CALLED_OFF: Final = frozenset({REFERRAL_WITHDRAWN, REFERRAL_CANCELLED})
 
+# Every type that can be a timeline entry: what the referral service and the partners emit (the catalogue's
+# referral and partner events; a test holds this list to the catalogue). Not the pathway's own `timeline.*`
+# and `pathway.*` types, which the other rules speak of. An organisation of the care team hears any of them
+# it subscribed to, as far as the entry's audience lets it.
+TIMELINE_ENTRY_TYPES: Final = frozenset(
+    event_type(name)
+    for name in (
+        "referral.sent",
+        "referral.under_review",
+        "referral.accepted",
+        "referral.rejected",
+        "referral.expired",
+        "referral.withdrawn",
+        "referral.waitlisted",
+        "referral.scheduled",
+        "referral.started",
+        "referral.paused",
+        "referral.resumed",
+        "referral.completed",
+        "referral.dropped_out",
+        "referral.cancelled",
+        "workshop.attendance_recorded",
+        "care_team.member_added",
+        "care_team.member_removed",
+        "barrier.identified",
+        "barrier.action_started",
+        "barrier.lifted",
+        "barrier.persisting",
+        "assessment.recorded",
+        "training.entered",
+        "training.completed",
+        "training.abandoned",
+        "qualification.obtained",
+        "employment.started",
+        "employment.ended",
+        "followup.checkpoint_recorded",
+        "event.retracted",
+    )
+)
+
 
 class Rule(StrEnum):
-    """The default rules; an organisation may opt out of any of them."""
+    """The rules; an organisation may opt out of any of them. All but the last are default rules: they name
+    organisations by their part in the person's pathway. The last names no one by default: a care-team
+    organisation hears by it only the entry types it subscribed an endpoint or a mailbox to, and only for
+    organisations no default rule already names for that event."""
 
     PRESCRIBER_HEARS_DECISIONS = "prescriber_hears_decisions"
     OPERATOR_HEARS_NEW_REFERRALS = "operator_hears_new_referrals"
     OPERATOR_HEARS_REFERRALS_CALLED_OFF = "operator_hears_referrals_called_off"
     REFERENT_HEARS_ALERTS = "referent_hears_alerts"
     CARE_TEAM_HEARS_STAGE_CHANGES = "care_team_hears_stage_changes"
+    CARE_TEAM_HEARS_WHAT_IT_SUBSCRIBED_TO = "care_team_hears_what_it_subscribed_to"
 
 
 EVENT_TYPES_OF_RULE: Final[Mapping[Rule, frozenset[str]]] = MappingProxyType(
@@ -69,6 +113,7 @@ EVENT_TYPES_OF_RULE: Final[Mapping[Rule, frozenset[str]]] = MappingProxyType(
         Rule.OPERATOR_HEARS_REFERRALS_CALLED_OFF: REFERRALS_CALLED_OFF,
         Rule.REFERENT_HEARS_ALERTS: PATHWAY_ALERTS,
         Rule.CARE_TEAM_HEARS_STAGE_CHANGES: frozenset({PATHWAY_STAGE_CHANGED}),
+        Rule.CARE_TEAM_HEARS_WHAT_IT_SUBSCRIBED_TO: TIMELINE_ENTRY_TYPES,
     }
 )
 

@@ -21,6 +21,7 @@ from notification.domain.notified_events import (
     REFERRAL_DECISIONS,
     REFERRAL_SENT,
     REFERRALS_CALLED_OFF,
+    TIMELINE_ENTRY_TYPES,
     Rule,
 )
 
@@ -89,6 +90,14 @@ def recipients_of(
         )
     elif happening.event_type == PATHWAY_STAGE_CHANGED:
         found.update(Recipient(member, Rule.CARE_TEAM_HEARS_STAGE_CHANGES) for member in may_hear)
+    if happening.audience is not None and happening.event_type in TIMELINE_ENTRY_TYPES:
+        # Only an entry (it carries its audience) and only the care team, as far as the audience lets it.
+        named = {recipient.organisation_id for recipient in found}
+        found.update(
+            Recipient(member, Rule.CARE_TEAM_HEARS_WHAT_IT_SUBSCRIBED_TO)
+            for member in may_hear
+            if member not in named
+        )
     return sorted(recipient for recipient in found if recipient.organisation_id != happening.acted_by)
 
 

@@ -1,5 +1,6 @@
 """Use case: keep the routing projection up to date with a timeline event, and record every delivery the
-default rules owe for it, in the event's own transaction."""
+rules owe for it, in the event's own transaction: once per (organisation, target), however many rules name
+an organisation (`hearing` is a set, and so are the targets `owed_for` keys)."""
 
 from collections import defaultdict
 from datetime import datetime

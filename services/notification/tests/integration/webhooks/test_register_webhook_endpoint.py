@@ -52,11 +52,11 @@ async def test_an_endpoint_on_a_public_address_is_registered_with_a_new_secret()
 async def test_an_endpoint_for_events_never_notified_is_refused_before_any_lookup() -> None:
     endpoints = RememberedEndpoints()
 
-    with pytest.raises(SubscriptionError, match=r"barrier\.lifted"):
+    with pytest.raises(SubscriptionError, match=r"barrier\.forgotten"):
         await register_webhook_endpoint(
             ORGANISATION,
             "https://unresolvable.invalid/hooks",
-            ["fr.premiere-marche.barrier.lifted"],
+            ["fr.premiere-marche.barrier.lifted", "fr.premiere-marche.barrier.forgotten"],
             destinations=AddressGuard(),
             endpoints=endpoints,
         )

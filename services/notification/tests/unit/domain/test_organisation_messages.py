@@ -17,7 +17,7 @@ from event_contracts.catalogue.codes import (
     RejectionReason,
     WaitlistReason,
 )
-from notification.domain.notified_events import NOTIFIED_EVENT_TYPES, event_type
+from notification.domain.notified_events import EVENT_TYPES_OF_RULE, NOTIFIED_EVENT_TYPES, Rule, event_type
 from notification.domain.organisation_messages import (
     ALERTS,
     TEMPLATES,
@@ -48,8 +48,13 @@ EVERY_NOTICE = [
 ] + [Notice(kind, PERSON, AT, REFERRAL, day=date(2026, 12, 1)) for kind in sorted(NOTIFIED_EVENT_TYPES)]
 
 
-def test_every_notified_event_type_has_its_own_words() -> None:
-    assert set(TEMPLATES) == NOTIFIED_EVENT_TYPES
+def test_every_event_type_of_a_default_rule_has_its_own_words() -> None:
+    default_rules = set(Rule) - {Rule.CARE_TEAM_HEARS_WHAT_IT_SUBSCRIBED_TO}
+
+    assert set(TEMPLATES) == frozenset().union(*(EVENT_TYPES_OF_RULE[rule] for rule in default_rules))
+    assert set(TEMPLATES) < NOTIFIED_EVENT_TYPES, (
+        "the other entry types one may subscribe to say general words"
+    )
 
 
 @pytest.mark.parametrize("notice", EVERY_NOTICE, ids=lambda notice: f"{notice.event_type}:{notice.code}")
@@ -92,6 +97,15 @@ def test_an_event_without_its_own_words_is_still_told_plainly() -> None:
 
     assert "Il y a du nouveau dans le parcours d'une personne que vous suivez." in message.paragraphs
     assert plain_language_issues(message.text) == []
+
+
+def test_a_barrier_is_told_in_the_general_words_without_its_category() -> None:
+    for name in ("barrier.identified", "barrier.action_started", "barrier.lifted", "barrier.persisting"):
+        message = message_to_organisation(Notice(event_type(name), PERSON, AT))
+
+        assert message.subject == "Du nouveau pour une personne que vous suivez", name
+        assert "Il y a du nouveau dans le parcours d'une personne que vous suivez." in message.paragraphs
+        assert not any("bloque" in paragraph or "santé" in paragraph for paragraph in message.paragraphs)
 
 
 def test_a_withdrawn_alert_says_it_is_taken_back_why_and_what_it_had_said() -> None:

@@ -43,3 +43,32 @@ def test_turning_alerts_off_silences_their_withdrawals_but_not_the_reverse() -> 
     assert no_withdrawals.silences(alert_rule, PATHWAY_ALERT_WITHDRAWN)
     assert no_alert_rule.silences(alert_rule, PATHWAY_ALERT_WITHDRAWN)
     assert not no_alerts.silences(Rule.CARE_TEAM_HEARS_STAGE_CHANGES, PATHWAY_STAGE_CHANGED)
+
+
+def test_any_timeline_entry_type_may_be_subscribed_to_and_opted_out_of() -> None:
+    entries = [
+        "fr.premiere-marche.barrier.lifted",
+        "fr.premiere-marche.barrier.identified",
+        "fr.premiere-marche.training.entered",
+        "fr.premiere-marche.employment.started",
+        "fr.premiere-marche.workshop.attendance_recorded",
+        "fr.premiere-marche.event.retracted",
+    ]
+
+    assert subscribed_event_types(entries) == tuple(sorted(entries))
+    assert OptOut(ORGANISATION, OptOutKind.EVENT_TYPE, "fr.premiere-marche.barrier.lifted")
+    assert OptOut(ORGANISATION, OptOutKind.RULE, "care_team_hears_what_it_subscribed_to").silences(
+        Rule.CARE_TEAM_HEARS_WHAT_IT_SUBSCRIBED_TO, "fr.premiere-marche.barrier.lifted"
+    )
+
+
+def test_an_unknown_type_or_the_pathways_own_envelope_is_still_refused() -> None:
+    for refused in (
+        "fr.premiere-marche.barrier.forgotten",
+        "fr.premiere-marche.timeline.entry_appended",
+        "barrier.lifted",
+    ):
+        with pytest.raises(SubscriptionError, match="no notification is ever sent for"):
+            subscribed_event_types(["fr.premiere-marche.barrier.lifted", refused])
+        with pytest.raises(SubscriptionError):
+            OptOut(ORGANISATION, OptOutKind.EVENT_TYPE, refused)

@@ -5,7 +5,13 @@ from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
-from notification.domain.notified_events import PATHWAY_STAGE_CHANGED, REFERRAL_SENT
+from notification.domain.notified_events import (
+    PATHWAY_STAGE_CHANGED,
+    REFERRAL_SENT,
+    Rule,
+    chosen_through,
+    event_type,
+)
 from notification.domain.owed_deliveries import Channel, DeliveryTarget, OwedDelivery
 from notification.domain.routing import CareTeamMember, Happening, ReferralParties
 from notification.domain.subscriptions import OptOut, OptOutKind
@@ -102,3 +108,119 @@ async def test_a_member_who_left_hears_nothing_of_the_event_that_says_so_or_late
 
     assert owed == []
     assert store.owed == []
+
+
+PARTNER, EMPLOYER = uuid4(), uuid4()
+PROFESSIONALS = frozenset({"prescriber", "operator", "support_partner", "training_provider"})
+BARRIER_LIFTED = event_type("barrier.lifted")
+TRAINING_ENTERED = event_type("training.entered")
+ACCEPTED = event_type("referral.accepted")
+
+
+class SubscribedStore(RememberingStore):
+    """Targets carry the event types they were subscribed to, as the SQL store filters them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.members = {
+            PRESCRIBER: CareTeamMember(PRESCRIBER, "prescriber", "referred_the_person"),
+            OPERATOR: CareTeamMember(OPERATOR, "operator", "accepted_the_referral"),
+            PARTNER: CareTeamMember(PARTNER, "support_partner", "added_by_referent"),
+            EMPLOYER: CareTeamMember(EMPLOYER, "employer", "added_by_referent"),
+        }
+        self.subscribed: dict[DeliveryTarget, frozenset[str]] = {}
+
+    def subscribe(self, organisation_id: UUID, *event_types: str) -> DeliveryTarget:
+        target = webhook_of(organisation_id)
+        self.subscribed[target] = frozenset(event_types)
+        return target
+
+    async def targets_of(self, organisation_ids: Collection[UUID], event_type: str) -> list[DeliveryTarget]:
+        return [
+            target
+            for target, chosen in self.subscribed.items()
+            if target.organisation_id in organisation_ids and chosen & chosen_through(event_type)
+        ]
+
+
+def owed_to(owed: list[OwedDelivery]) -> list[UUID]:
+    return [delivery.target.organisation_id for delivery in owed]
+
+
+async def test_a_support_partner_subscribed_to_training_entered_hears_it_and_no_one_unsubscribed_does() -> (
+    None
+):
+    store = SubscribedStore()
+    partner_hook = store.subscribe(PARTNER, TRAINING_ENTERED)
+    store.subscribe(OPERATOR, BARRIER_LIFTED)
+    entered = Happening(TRAINING_ENTERED, None, PROFESSIONALS | {"employer"}, acted_by=uuid4())
+
+    owed = await route_timeline_event(timeline_event(entered), store, datetime.now(UTC))
+
+    assert [delivery.target for delivery in owed] == [partner_hook]
+
+
+async def test_an_employer_subscribed_to_barriers_never_hears_one() -> None:
+    store = SubscribedStore()
+    store.subscribe(EMPLOYER, BARRIER_LIFTED)
+    store.subscribe(PARTNER, BARRIER_LIFTED)
+    lifted = Happening(BARRIER_LIFTED, None, PROFESSIONALS, acted_by=OPERATOR)
+
+    owed = await route_timeline_event(timeline_event(lifted), store, datetime.now(UTC))
+
+    assert owed_to(owed) == [PARTNER]
+
+
+async def test_the_organisation_whose_act_it_is_is_owed_nothing_though_it_subscribed() -> None:
+    store = SubscribedStore()
+    store.subscribe(PARTNER, BARRIER_LIFTED)
+
+    lifted = Happening(BARRIER_LIFTED, None, PROFESSIONALS, acted_by=PARTNER)
+    owed = await route_timeline_event(timeline_event(lifted), store, datetime.now(UTC))
+
+    assert owed == []
+
+
+async def test_a_decision_reaching_the_prescriber_by_two_rules_is_owed_once_per_target() -> None:
+    store = SubscribedStore()
+    referral = ReferralParties(uuid4(), PRESCRIBER, OPERATOR)
+    store.referrals[referral.referral_id] = referral
+    hook = store.subscribe(PRESCRIBER, ACCEPTED)
+    mailbox = DeliveryTarget(Channel.EMAIL, uuid4(), PRESCRIBER)
+    store.subscribed[mailbox] = frozenset({ACCEPTED})
+    accepted = Happening(ACCEPTED, referral.referral_id, PROFESSIONALS)
+
+    owed = await route_timeline_event(timeline_event(accepted), store, datetime.now(UTC))
+
+    assert sorted(delivery.target for delivery in owed) == sorted([hook, mailbox])
+    assert len({delivery.key for delivery in owed}) == 2
+
+
+async def test_opting_out_of_a_default_rule_is_not_undone_by_the_subscription_rule() -> None:
+    store = SubscribedStore()
+    referral = ReferralParties(uuid4(), PRESCRIBER, OPERATOR)
+    store.referrals[referral.referral_id] = referral
+    store.subscribe(PRESCRIBER, ACCEPTED)
+    store.subscribe(PARTNER, ACCEPTED)
+    store.opted_out = [OptOut(PRESCRIBER, OptOutKind.RULE, Rule.PRESCRIBER_HEARS_DECISIONS)]
+    accepted = Happening(ACCEPTED, referral.referral_id, PROFESSIONALS)
+
+    owed = await route_timeline_event(timeline_event(accepted), store, datetime.now(UTC))
+
+    assert owed_to(owed) == [PARTNER]
+
+
+async def test_opting_out_of_the_subscription_rule_or_of_the_type_silences_what_one_subscribed_to() -> None:
+    for opt_out in (
+        OptOut(PARTNER, OptOutKind.RULE, Rule.CARE_TEAM_HEARS_WHAT_IT_SUBSCRIBED_TO),
+        OptOut(PARTNER, OptOutKind.EVENT_TYPE, BARRIER_LIFTED),
+    ):
+        store = SubscribedStore()
+        store.subscribe(PARTNER, BARRIER_LIFTED)
+        store.subscribe(PRESCRIBER, BARRIER_LIFTED)
+        store.opted_out = [opt_out]
+        lifted = Happening(BARRIER_LIFTED, None, PROFESSIONALS, acted_by=OPERATOR)
+
+        owed = await route_timeline_event(timeline_event(lifted), store, datetime.now(UTC))
+
+        assert owed_to(owed) == [PRESCRIBER], opt_out
