@@ -55,39 +55,27 @@ REFERRALS_CALLED_OFF: Final = frozenset({REFERRAL_WITHDRAWN, REFERRAL_CANCELLED}
 # referral and partner events; a test holds this list to the catalogue). Not the pathway's own `timeline.*`
 # and `pathway.*` types, which the other rules speak of. An organisation of the care team hears any of them
 # it subscribed to, as far as the entry's audience lets it.
-TIMELINE_ENTRY_TYPES: Final = frozenset(
-    event_type(name)
-    for name in (
-        "referral.sent",
-        "referral.under_review",
-        "referral.accepted",
-        "referral.rejected",
-        "referral.expired",
-        "referral.withdrawn",
-        "referral.waitlisted",
-        "referral.scheduled",
-        "referral.started",
-        "referral.paused",
-        "referral.resumed",
-        "referral.completed",
-        "referral.dropped_out",
-        "referral.cancelled",
-        "workshop.attendance_recorded",
-        "care_team.member_added",
-        "care_team.member_removed",
-        "barrier.identified",
-        "barrier.action_started",
-        "barrier.lifted",
-        "barrier.persisting",
-        "assessment.recorded",
-        "training.entered",
-        "training.completed",
-        "training.abandoned",
-        "qualification.obtained",
-        "employment.started",
-        "employment.ended",
-        "followup.checkpoint_recorded",
-        "event.retracted",
+TIMELINE_ENTRY_TYPES: Final = (
+    REFERRAL_DECISIONS
+    | {REFERRAL_SENT, REFERRAL_WITHDRAWN, CARE_TEAM_MEMBER_ADDED, CARE_TEAM_MEMBER_REMOVED}
+    | frozenset(
+        event_type(name)
+        for name in (
+            "workshop.attendance_recorded",
+            "barrier.identified",
+            "barrier.action_started",
+            "barrier.lifted",
+            "barrier.persisting",
+            "assessment.recorded",
+            "training.entered",
+            "training.completed",
+            "training.abandoned",
+            "qualification.obtained",
+            "employment.started",
+            "employment.ended",
+            "followup.checkpoint_recorded",
+            "event.retracted",
+        )
     )
 )
 
