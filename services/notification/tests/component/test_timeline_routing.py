@@ -340,10 +340,10 @@ async def test_the_operator_hears_by_e_mail_and_webhook_that_the_prescriber_with
     verified = [Webhook(operator_hook["secret"]).verify(r.body, r.headers) for r in hooks]
     assert sorted(document["data"]["original_event"]["type"] for document in verified) == [SENT, WITHDRAWN]
     assert mail.envelope_to == ["accueil@atelier.example"]
-    assert mail.message["Subject"] == "Une demande pour votre atelier est retirée"
+    assert mail.message["Subject"] == "Une demande pour un atelier est retirée"
     text = _plain_text_of(mail.message)
-    assert "La personne orientée vers votre atelier ne viendra pas." in text
-    assert "La structure qui l'a orientée a retiré la demande." in text
+    assert "La structure qui a orienté la personne a retiré la demande." in text
+    assert "L'atelier n'a plus à la contacter pour cette demande." in text
     assert f"Référence de la personne : {person.person_id}." in text
     assert f"Référence de la demande : {person.referral_id}." in text
     assert "accueil@atelier.example" not in text

@@ -50,9 +50,10 @@ class _Template:
     day_sentence: str | None = None
     """With `{day}` for the notice's day in words."""
     facts_of_code: Mapping[str, str] | None = None
-    """Said instead of the fact, for the event's code: who acted tells whom the e-mail speaks to."""
+    """Said instead of the fact, for the event's code: who acted, told in the third person, as any reader
+    may not be the side that did not act."""
     why_you_hear: str | None = None
-    """Said instead of the usual reason, for an organisation told before it follows the person."""
+    """Said instead of the usual reason, when a reader may not follow the person yet."""
 
 
 def _words(**words: str) -> Mapping[str, str]:
@@ -117,15 +118,20 @@ ALERTS: Final = _words(
     no_recent_activity="Il ne s'est rien passé depuis longtemps dans le parcours.",
 )
 
-# A cancellation, told to the side that did not cancel (its own act is not news to it): the operator hears
-# the prescriber's, the prescriber the operator's.
+# Who cancelled, said in the third person. By default the side that did not cancel hears it (its own act is
+# not news to it), but any care-team organisation that subscribed a mailbox to cancellations may read it too,
+# and an e-mail does not know by which rule it is owed: no words take the reader for one side.
 CANCELLATIONS: Final = _words(
-    prescriber="La personne orientée vers votre atelier ne viendra plus. "
-    "La structure qui l'a orientée a annulé la demande. "
-    "Vous n'avez plus à la contacter pour cette demande.",
-    operator="L'atelier a annulé la demande pour la personne que vous avez orientée.",
+    prescriber="La structure qui a orienté la personne a annulé la demande. "
+    "La personne n'ira plus à l'atelier pour cette demande. "
+    "L'atelier n'a plus à la contacter pour cette demande.",
+    operator="L'atelier a annulé la demande d'orientation de la personne.",
 )
-_SENT_TO_YOUR_WORKSHOP = "Vous recevez ce message car cette demande est adressée à votre atelier."
+# The operator a referral is sent to hears of it (sent, called off) before it joins the care team; every
+# other reader is a member of the care team. True for both, whoever reads.
+_SENT_TO_OR_FOLLOWING = (
+    "Vous recevez ce message car votre structure reçoit cette demande ou suit cette personne."
+)
 
 
 def _as_once_said(alerts: Mapping[str, str]) -> Mapping[str, str]:
@@ -142,29 +148,29 @@ _GENERAL = _Template(
 TEMPLATES: Final[Mapping[str, _Template]] = MappingProxyType(
     {
         REFERRAL_SENT: _Template(
-            "Une nouvelle demande pour votre atelier",
-            "Une structure vous adresse une personne pour votre atelier.",
-            day_sentence="Merci de répondre avant le {day}.",
-            why_you_hear=_SENT_TO_YOUR_WORKSHOP,
+            "Une nouvelle demande pour un atelier",
+            "Une structure a orienté la personne vers un atelier.",
+            day_sentence="L'atelier doit répondre avant le {day}.",
+            why_you_hear=_SENT_TO_OR_FOLLOWING,
         ),
         REFERRAL_WITHDRAWN: _Template(
-            "Une demande pour votre atelier est retirée",
-            "La personne orientée vers votre atelier ne viendra pas. "
-            "La structure qui l'a orientée a retiré la demande. "
-            "Vous n'avez plus à la contacter pour cette demande.",
-            why_you_hear=_SENT_TO_YOUR_WORKSHOP,
+            "Une demande pour un atelier est retirée",
+            "La structure qui a orienté la personne a retiré la demande. "
+            "La personne n'ira pas à l'atelier pour cette demande. "
+            "L'atelier n'a plus à la contacter pour cette demande.",
+            why_you_hear=_SENT_TO_OR_FOLLOWING,
         ),
         event_type("referral.under_review"): _Template(
             "La demande est à l'étude",
-            "L'atelier étudie la demande pour la personne que vous avez orientée.",
+            "L'atelier étudie la demande d'orientation de la personne.",
         ),
         event_type("referral.accepted"): _Template(
             "L'atelier accueille la personne",
-            "L'atelier accueille la personne que vous avez orientée.",
+            "La demande d'orientation de la personne vers l'atelier est acceptée.",
         ),
         event_type("referral.rejected"): _Template(
             "L'atelier ne peut pas accueillir la personne",
-            "L'atelier ne peut pas accueillir la personne que vous avez orientée.",
+            "L'atelier ne peut pas accueillir la personne pour cette demande.",
             REJECTION_REASONS,
         ),
         event_type("referral.expired"): _Template(
@@ -173,39 +179,40 @@ TEMPLATES: Final[Mapping[str, _Template]] = MappingProxyType(
         ),
         event_type("referral.waitlisted"): _Template(
             "La personne attend une place",
-            "La personne que vous avez orientée attend une place à l'atelier.",
+            "La personne attend une place à l'atelier.",
             WAITING_REASONS,
         ),
         event_type("referral.scheduled"): _Template(
             "La personne a une place",
-            "La personne que vous avez orientée a une place dans une session.",
+            "La personne a une place dans une session de l'atelier.",
             day_sentence="La session commence le {day}.",
         ),
         event_type("referral.started"): _Template(
-            "La personne a commencé l'atelier", "La personne que vous avez orientée a commencé l'atelier."
+            "La personne a commencé l'atelier", "La personne a commencé l'atelier."
         ),
         event_type("referral.paused"): _Template(
             "La personne fait une pause",
-            "La personne que vous avez orientée fait une pause dans l'atelier.",
+            "La personne fait une pause dans l'atelier.",
             DIFFICULTIES,
         ),
         event_type("referral.resumed"): _Template(
-            "La personne a repris l'atelier", "La personne que vous avez orientée a repris l'atelier."
+            "La personne a repris l'atelier", "La personne a repris l'atelier."
         ),
         event_type("referral.completed"): _Template(
             "La personne a terminé l'atelier",
-            "La personne que vous avez orientée a terminé l'atelier.",
+            "La personne a terminé l'atelier.",
             OUTCOMES,
         ),
         event_type("referral.dropped_out"): _Template(
             "La personne a arrêté l'atelier",
-            "La personne que vous avez orientée a arrêté l'atelier.",
+            "La personne a arrêté l'atelier.",
             DROP_OUT_REASONS,
         ),
         REFERRAL_CANCELLED: _Template(
             "La demande est annulée",
-            "La demande pour une personne orientée vers un atelier est annulée.",
+            "La demande d'orientation de la personne vers un atelier est annulée.",
             facts_of_code=CANCELLATIONS,
+            why_you_hear=_SENT_TO_OR_FOLLOWING,
         ),
         PATHWAY_STAGE_CHANGED: _Template(
             "Le parcours d'une personne change d'étape",

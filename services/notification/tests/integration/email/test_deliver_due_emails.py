@@ -125,10 +125,10 @@ async def test_an_owed_e_mail_is_sent_once_in_plain_french_under_its_delivery_ke
     assert mail.envelope_to == ["suivi@prescripteur.example"]
     assert mail.message["Message-ID"] == f"<{key}@premiere-marche.fr>"
     assert mail.message["Subject"] == "L'atelier accueille la personne"
-    assert "L'atelier accueille la personne que vous avez orientée." in plain
+    assert "La demande d'orientation de la personne vers l'atelier est acceptée." in plain
     assert f"Référence de la personne : {person.person_id}." in plain
     assert f"Référence de la demande : {person.referral_id}." in plain
-    assert "<p>L&#x27;atelier accueille la personne que vous avez orientée.</p>" in html
+    assert "<p>La demande d&#x27;orientation de la personne vers l&#x27;atelier est acceptée.</p>" in html
     assert plain_language_issues(plain) == []
     assert "illettr" not in plain.lower() + html.lower()
     assert (attempt.result, attempt.status_code, attempt.next_attempt_at) == ("delivered", 250, None)

@@ -138,37 +138,99 @@ def test_a_withdrawn_alert_recalls_it_in_the_words_it_was_raised_with(kind: Aler
     assert ALERTS[kind.value] not in withdrawn.paragraphs, "a withdrawn alert never reads as still standing"
 
 
-def test_the_operator_hears_a_withdrawal_as_the_person_not_coming_and_not_to_be_called() -> None:
+def test_a_withdrawal_says_the_person_is_not_coming_and_not_to_be_called_to_whoever_reads() -> None:
     withdrawn = Notice(event_type("referral.withdrawn"), PERSON, AT, REFERRAL)
 
     message = message_to_organisation(withdrawn)
 
-    assert message.subject == "Une demande pour votre atelier est retirée"
+    assert message.subject == "Une demande pour un atelier est retirée"
     assert message.paragraphs[1] == (
-        "La personne orientée vers votre atelier ne viendra pas. "
-        "La structure qui l'a orientée a retiré la demande. "
-        "Vous n'avez plus à la contacter pour cette demande."
+        "La structure qui a orienté la personne a retiré la demande. "
+        "La personne n'ira pas à l'atelier pour cette demande. "
+        "L'atelier n'a plus à la contacter pour cette demande."
     )
-    assert "Vous recevez ce message car cette demande est adressée à votre atelier." in message.paragraphs
-    assert "votre structure suit cette personne" not in message.text, "the operator does not follow them yet"
+    assert (
+        "Vous recevez ce message car votre structure reçoit cette demande ou suit cette personne."
+        in message.paragraphs
+    ), "true of the operator, not yet in the care team, and of a care-team member that subscribed"
+    assert "votre structure suit cette personne." not in message.text, "the operator does not follow them yet"
     assert f"Référence de la personne : {PERSON}." in message.paragraphs
     assert f"Référence de la demande : {REFERRAL}." in message.paragraphs
 
 
-def test_a_cancellation_speaks_to_the_side_that_did_not_cancel() -> None:
+def test_a_new_referral_is_told_in_words_true_for_the_operator_and_any_subscribed_member() -> None:
+    sent = Notice(event_type("referral.sent"), PERSON, AT, REFERRAL, day=date(2026, 12, 1))
+
+    message = message_to_organisation(sent)
+
+    assert message.subject == "Une nouvelle demande pour un atelier"
+    assert message.paragraphs[1] == "Une structure a orienté la personne vers un atelier."
+    assert "L'atelier doit répondre avant le mardi 1er décembre." in message.paragraphs
+    assert "votre atelier" not in message.text
+
+
+def test_a_cancellation_says_who_cancelled_in_words_true_for_any_reader() -> None:
     def told(side: ReferralParty) -> str:
         notice = Notice(event_type("referral.cancelled"), PERSON, AT, REFERRAL, code=side.value)
         return message_to_organisation(notice).paragraphs[1]
 
-    to_the_operator = told(ReferralParty.PRESCRIBER)
-    to_the_prescriber = told(ReferralParty.OPERATOR)
+    by_the_prescriber = told(ReferralParty.PRESCRIBER)
+    by_the_operator = told(ReferralParty.OPERATOR)
 
-    assert to_the_operator == (
-        "La personne orientée vers votre atelier ne viendra plus. "
-        "La structure qui l'a orientée a annulé la demande. "
-        "Vous n'avez plus à la contacter pour cette demande."
+    assert by_the_prescriber == (
+        "La structure qui a orienté la personne a annulé la demande. "
+        "La personne n'ira plus à l'atelier pour cette demande. "
+        "L'atelier n'a plus à la contacter pour cette demande."
     )
-    assert to_the_prescriber == "L'atelier a annulé la demande pour la personne que vous avez orientée."
+    assert by_the_operator == "L'atelier a annulé la demande d'orientation de la personne."
     bare = message_to_organisation(Notice(event_type("referral.cancelled"), PERSON, AT, REFERRAL))
-    assert bare.paragraphs[1] == "La demande pour une personne orientée vers un atelier est annulée."
-    assert "que vous avez orientée" not in bare.text, "without knowing who cancelled, it takes no side"
+    assert bare.paragraphs[1] == "La demande d'orientation de la personne vers un atelier est annulée."
+    assert (
+        "Vous recevez ce message car votre structure reçoit cette demande ou suit cette personne."
+        in bare.paragraphs
+    ), "the operator may hear a cancellation by the called-off rule"
+
+
+def test_a_decision_is_told_in_the_third_person() -> None:
+    accepted = message_to_organisation(Notice(event_type("referral.accepted"), PERSON, AT, REFERRAL))
+
+    assert accepted.paragraphs[1] == "La demande d'orientation de la personne vers l'atelier est acceptée."
+    assert "Vous recevez ce message car votre structure suit cette personne." in accepted.paragraphs
+
+
+# Since `care_team_hears_what_it_subscribed_to`, any care-team organisation may read any referral e-mail,
+# and an e-mail does not know by which rule it is owed: no words may take the reader for the side that
+# referred the person, nor for the workshop the referral is sent to.
+CLAIMS_ABOUT_THE_READER = (
+    "vous avez orient",
+    "que vous avez",
+    "votre demande",
+    "vous adresse",
+    "votre atelier",
+    "vous avez envoy",
+    "vous avez annul",
+    "vous avez retir",
+)
+
+
+def _every_template_word() -> list[str]:
+    said: list[str] = []
+    for template in TEMPLATES.values():
+        said += [template.subject, template.fact]
+        said += [text for text in (template.day_sentence, template.why_you_hear) if text]
+        said += [*(template.words_of_code or {}).values(), *(template.facts_of_code or {}).values()]
+    return said
+
+
+@pytest.mark.parametrize("claim", CLAIMS_ABOUT_THE_READER)
+def test_no_template_takes_the_reader_for_one_side_of_the_referral(claim: str) -> None:
+    claiming = [text for text in _every_template_word() if claim in text.casefold()]
+
+    assert claiming == [], f"« {claim} » is not true of every care-team organisation that may read it"
+
+
+@pytest.mark.parametrize("notice", EVERY_NOTICE, ids=lambda notice: f"{notice.event_type}:{notice.code}")
+def test_no_e_mail_takes_the_reader_for_one_side_of_the_referral(notice: Notice) -> None:
+    text = message_to_organisation(notice).text.casefold()
+
+    assert [claim for claim in CLAIMS_ABOUT_THE_READER if claim in text] == []
