@@ -225,6 +225,23 @@ async def test_a_record_that_is_not_a_timeline_event_is_set_aside_and_routing_go
     assert await running.owed() == {str(prescriber.organisation_id): [f"webhook {STAGES}"]}
 
 
+@pytest.fixture
+async def delivering(
+    fresh_database: str, kafka_bootstrap_servers: str, new_topic: Any
+) -> AsyncIterator[tuple[RunningNotification, Any]]:
+    """The service and the local SMTP server it sends to, webhooks and e-mails dispatched every 50 ms."""
+    with local_smtp_server() as smtp:
+        async with running_service(
+            fresh_database,
+            kafka_bootstrap_servers,
+            new_topic,
+            webhook_dispatch_interval_seconds=0.05,
+            email_dispatch_interval_seconds=0.05,
+            smtp_port=smtp.port,
+        ) as running:
+            yield running, smtp
+
+
 async def test_deliveries_just_owed_wake_the_dispatchers_without_waiting_for_their_interval(
     fresh_database: str, kafka_bootstrap_servers: str, new_topic: Any
 ) -> None:
@@ -254,35 +271,27 @@ async def test_deliveries_just_owed_wake_the_dispatchers_without_waiting_for_the
 
 
 async def test_whoever_heard_an_alert_hears_by_e_mail_and_webhook_that_it_was_withdrawn(
-    fresh_database: str, kafka_bootstrap_servers: str, new_topic: Any
+    delivering: tuple[RunningNotification, Any],
 ) -> None:
-    with local_smtp_server() as smtp:
-        async with running_service(
-            fresh_database,
-            kafka_bootstrap_servers,
-            new_topic,
-            webhook_dispatch_interval_seconds=0.05,
-            email_dispatch_interval_seconds=0.05,
-            smtp_port=smtp.port,
-        ) as running:
-            prescriber, operator = await running.api.organisation(), await running.api.organisation()
-            person = PersonTimeline(prescriber=prescriber.organisation_id, operator=operator.organisation_id)
-            # Both chose alerts only, as every subscription made before withdrawals existed did.
-            referent_hook = await running.subscribe_webhook(prescriber, ALERTS)
-            await running.subscribe_webhook(operator, ALERTS, WITHDRAWN_ALERTS)
-            mailbox = {"address": "suivi@prescripteur.example", "event_types": [ALERTS]}
-            assert (await prescriber.call("POST", "/email-recipients", mailbox)).status == 201
-            raised = person.alert_raised(AlertKind.BLOCKING_BARRIER)
+    running, smtp = delivering
+    prescriber, operator = await running.api.organisation(), await running.api.organisation()
+    person = PersonTimeline(prescriber=prescriber.organisation_id, operator=operator.organisation_id)
+    # Both chose alerts only, as every subscription made before withdrawals existed did.
+    referent_hook = await running.subscribe_webhook(prescriber, ALERTS)
+    await running.subscribe_webhook(operator, ALERTS, WITHDRAWN_ALERTS)
+    mailbox = {"address": "suivi@prescripteur.example", "event_types": [ALERTS]}
+    assert (await prescriber.call("POST", "/email-recipients", mailbox)).status == 201
+    raised = person.alert_raised(AlertKind.BLOCKING_BARRIER)
 
-            await running.publish(
-                [person.prescriber_joined(), person.operator_joined(), raised, person.alert_withdrawn(raised)]
-            )
-            hooks = await eventually(
-                lambda: _value(running.receiver.requests_to(f"/hooks/{prescriber.organisation_id}")),
-                lambda requests: len(requests) == 2,
-            )
-            mails = await eventually(lambda: _value(list(smtp.catcher.mails)), lambda mails: len(mails) == 2)
-            owed = await running.owed()
+    await running.publish(
+        [person.prescriber_joined(), person.operator_joined(), raised, person.alert_withdrawn(raised)]
+    )
+    hooks = await eventually(
+        lambda: _value(running.receiver.requests_to(f"/hooks/{prescriber.organisation_id}")),
+        lambda requests: len(requests) == 2,
+    )
+    mails = await eventually(lambda: _value(list(smtp.catcher.mails)), lambda mails: len(mails) == 2)
+    owed = await running.owed()
 
     assert owed == {
         str(prescriber.organisation_id): sorted(
@@ -305,32 +314,24 @@ async def test_whoever_heard_an_alert_hears_by_e_mail_and_webhook_that_it_was_wi
 
 
 async def test_the_operator_hears_by_e_mail_and_webhook_that_the_prescriber_withdrew_its_referral(
-    fresh_database: str, kafka_bootstrap_servers: str, new_topic: Any
+    delivering: tuple[RunningNotification, Any],
 ) -> None:
-    with local_smtp_server() as smtp:
-        async with running_service(
-            fresh_database,
-            kafka_bootstrap_servers,
-            new_topic,
-            webhook_dispatch_interval_seconds=0.05,
-            email_dispatch_interval_seconds=0.05,
-            smtp_port=smtp.port,
-        ) as running:
-            prescriber, operator = await running.api.organisation(), await running.api.organisation()
-            person = PersonTimeline(prescriber=prescriber.organisation_id, operator=operator.organisation_id)
-            operator_hook = await running.subscribe_webhook(operator, SENT, WITHDRAWN, CANCELLED)
-            await running.subscribe_webhook(prescriber, WITHDRAWN, CANCELLED)
-            mailbox = {"address": "accueil@atelier.example", "event_types": [WITHDRAWN]}
-            assert (await operator.call("POST", "/email-recipients", mailbox)).status == 201
-            timeline = [person.referral_sent(), person.prescriber_joined(), person.referral_withdrawn()]
+    running, smtp = delivering
+    prescriber, operator = await running.api.organisation(), await running.api.organisation()
+    person = PersonTimeline(prescriber=prescriber.organisation_id, operator=operator.organisation_id)
+    operator_hook = await running.subscribe_webhook(operator, SENT, WITHDRAWN, CANCELLED)
+    await running.subscribe_webhook(prescriber, WITHDRAWN, CANCELLED)
+    mailbox = {"address": "accueil@atelier.example", "event_types": [WITHDRAWN]}
+    assert (await operator.call("POST", "/email-recipients", mailbox)).status == 201
+    timeline = [person.referral_sent(), person.prescriber_joined(), person.referral_withdrawn()]
 
-            await running.publish(timeline)
-            hooks = await eventually(
-                lambda: _value(running.receiver.requests_to(f"/hooks/{operator.organisation_id}")),
-                lambda requests: len(requests) == 2,
-            )
-            [mail] = await eventually(lambda: _value(list(smtp.catcher.mails)), lambda mails: len(mails) == 1)
-            owed = await running.owed()
+    await running.publish(timeline)
+    hooks = await eventually(
+        lambda: _value(running.receiver.requests_to(f"/hooks/{operator.organisation_id}")),
+        lambda requests: len(requests) == 2,
+    )
+    [mail] = await eventually(lambda: _value(list(smtp.catcher.mails)), lambda mails: len(mails) == 1)
+    owed = await running.owed()
 
     assert owed == {
         str(operator.organisation_id): sorted(
@@ -350,53 +351,43 @@ async def test_the_operator_hears_by_e_mail_and_webhook_that_the_prescriber_with
 
 
 async def test_a_support_partner_hears_the_barriers_it_subscribed_to_a_health_one_as_category_and_id(
-    fresh_database: str, kafka_bootstrap_servers: str, new_topic: Any
+    delivering: tuple[RunningNotification, Any],
 ) -> None:
-    with local_smtp_server() as smtp:
-        async with running_service(
-            fresh_database,
-            kafka_bootstrap_servers,
-            new_topic,
-            webhook_dispatch_interval_seconds=0.05,
-            email_dispatch_interval_seconds=0.05,
-            smtp_port=smtp.port,
-        ) as running:
-            api = running.api
-            prescriber, listener, lifter, employer = [await api.organisation() for _ in range(4)]
-            person = PersonTimeline(prescriber=prescriber.organisation_id)
-            listener_hook = await running.subscribe_webhook(listener, IDENTIFIED, LIFTED)
-            await running.subscribe_webhook(lifter, IDENTIFIED, LIFTED)
-            await running.subscribe_webhook(employer, IDENTIFIED, LIFTED)
-            mailbox = {"address": "suivi@partenaire.example", "event_types": [IDENTIFIED]}
-            assert (await listener.call("POST", "/email-recipients", mailbox)).status == 201
-            mobility, health = uuid4(), uuid4()
-            by = lifter.organisation_id
-            timeline = [
-                person.prescriber_joined(),
-                person.member_added(
-                    listener.organisation_id,
-                    OrganisationKind.SUPPORT_PARTNER,
-                    CareTeamJoinReason.ADDED_BY_REFERENT,
-                ),
-                person.member_added(
-                    by, OrganisationKind.SUPPORT_PARTNER, CareTeamJoinReason.ADDED_BY_REFERENT
-                ),
-                person.member_added(
-                    employer.organisation_id, OrganisationKind.EMPLOYER, CareTeamJoinReason.ADDED_BY_REFERENT
-                ),
-                person.barrier_identified(by, BarrierCategory.MOBILITY, mobility),
-                person.barrier_identified(by, BarrierCategory.HEALTH, health),
-                person.barrier_lifted(by, BarrierCategory.MOBILITY, mobility),
-                person.barrier_lifted(by, BarrierCategory.HEALTH, health),
-            ]
+    running, smtp = delivering
+    api = running.api
+    prescriber, listener, lifter, employer = [await api.organisation() for _ in range(4)]
+    person = PersonTimeline(prescriber=prescriber.organisation_id)
+    listener_hook = await running.subscribe_webhook(listener, IDENTIFIED, LIFTED)
+    await running.subscribe_webhook(lifter, IDENTIFIED, LIFTED)
+    await running.subscribe_webhook(employer, IDENTIFIED, LIFTED)
+    mailbox = {"address": "suivi@partenaire.example", "event_types": [IDENTIFIED]}
+    assert (await listener.call("POST", "/email-recipients", mailbox)).status == 201
+    mobility, health = uuid4(), uuid4()
+    by = lifter.organisation_id
+    timeline = [
+        person.prescriber_joined(),
+        person.member_added(
+            listener.organisation_id,
+            OrganisationKind.SUPPORT_PARTNER,
+            CareTeamJoinReason.ADDED_BY_REFERENT,
+        ),
+        person.member_added(by, OrganisationKind.SUPPORT_PARTNER, CareTeamJoinReason.ADDED_BY_REFERENT),
+        person.member_added(
+            employer.organisation_id, OrganisationKind.EMPLOYER, CareTeamJoinReason.ADDED_BY_REFERENT
+        ),
+        person.barrier_identified(by, BarrierCategory.MOBILITY, mobility),
+        person.barrier_identified(by, BarrierCategory.HEALTH, health),
+        person.barrier_lifted(by, BarrierCategory.MOBILITY, mobility),
+        person.barrier_lifted(by, BarrierCategory.HEALTH, health),
+    ]
 
-            await running.publish(timeline)
-            hooks = await eventually(
-                lambda: _value(running.receiver.requests_to(f"/hooks/{listener.organisation_id}")),
-                lambda requests: len(requests) == 4,
-            )
-            mails = await eventually(lambda: _value(list(smtp.catcher.mails)), lambda mails: len(mails) == 2)
-            owed = await running.owed()
+    await running.publish(timeline)
+    hooks = await eventually(
+        lambda: _value(running.receiver.requests_to(f"/hooks/{listener.organisation_id}")),
+        lambda requests: len(requests) == 4,
+    )
+    mails = await eventually(lambda: _value(list(smtp.catcher.mails)), lambda mails: len(mails) == 2)
+    owed = await running.owed()
 
     assert owed == {
         str(listener.organisation_id): sorted(
