@@ -3,13 +3,28 @@
 from types import TracebackType
 from typing import Self
 
+import orjson
 from sqlalchemy import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 
 def create_database_engine(database_url: str, *, pool_size: int = 10) -> AsyncEngine:
     # hide_parameters keeps bound values (which may be personal data) out of error messages and logs.
-    return create_async_engine(database_url, pool_size=pool_size, pool_pre_ping=True, hide_parameters=True)
+    return create_async_engine(
+        database_url,
+        pool_size=pool_size,
+        pool_pre_ping=True,
+        hide_parameters=True,
+        json_serializer=json_text,
+        json_deserializer=orjson.loads,
+    )
+
+
+def json_text(value: object) -> str:
+    """JSON columns are written and read several times for each consumed event: orjson does it in a
+    fraction of the standard library's time. Keys that are not strings are written as strings, as
+    `json.dumps` does."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
