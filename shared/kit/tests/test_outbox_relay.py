@@ -14,7 +14,7 @@ from event_contracts.kafka_binding import from_kafka_record
 from service_kit.database import create_session_factory, libpq_url
 from service_kit.metrics import ServiceMetrics
 from service_kit.outbox import OUTBOX_CHANNEL, add_all_to_outbox, add_to_outbox
-from service_kit.outbox_relay import OutboxRelay
+from service_kit.outbox_relay import RELAY_LOCK_KEY, OutboxRelay
 from service_kit.producer import EventProducer
 
 NewTopic = Callable[..., Awaitable[str]]
@@ -184,3 +184,35 @@ async def test_every_commit_that_wrote_to_the_outbox_notifies_the_relay_once(
         await listener.close()
 
     assert notified == [OUTBOX_CHANNEL, OUTBOX_CHANNEL]
+
+
+async def test_the_backlog_gauge_counts_what_waits_while_another_relay_publishes_and_is_zero_once_drained(
+    messaging_engine: AsyncEngine,
+    kafka_bootstrap_servers: str,
+    new_topic: NewTopic,
+    referral_sent: Callable[..., CloudEvent],
+) -> None:
+    topic = await new_topic("outbox-backlog")
+    await write_events(messaging_engine, topic, [referral_sent() for _ in range(3)])
+    metrics = ServiceMetrics()
+
+    async def backlog_shown() -> float | None:
+        return metrics.registry.get_sample_value("outbox_backlog")
+
+    other_relay = await asyncpg.connect(libpq_url(messaging_engine.url.render_as_string(hide_password=False)))
+    async with EventProducer(kafka_bootstrap_servers, client_id="test") as producer:
+        relay = OutboxRelay(messaging_engine, producer, metrics, poll_interval_seconds=0.05)
+        try:
+            async with other_relay.transaction():
+                await other_relay.execute("SELECT pg_advisory_xact_lock($1)", RELAY_LOCK_KEY)
+                task = asyncio.create_task(relay.run())
+                while_locked_out = await eventually(backlog_shown, lambda shown: shown == 3)
+            once_drained = await eventually(backlog_shown, lambda shown: shown == 0)
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            await other_relay.close()
+
+    assert while_locked_out == 3
+    assert once_drained == 0

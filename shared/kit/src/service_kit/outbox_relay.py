@@ -49,9 +49,13 @@ class OutboxRelay:
 
     async def publish_pending(self) -> int:
         """Publish one batch; returns how many rows were published (0 when another relay holds the lock)."""
+        return await self._publish_batch() or 0
+
+    async def _publish_batch(self) -> int | None:
+        """How many rows one batch published; None when another relay holds the lock."""
         async with self._engine.begin() as connection:
             if not (await connection.execute(_TAKE_LOCK, {"key": RELAY_LOCK_KEY})).scalar_one():
-                return 0
+                return None
             rows = (await connection.execute(_PENDING, {"limit": self._batch_size})).all()
             if not rows:
                 return 0
@@ -75,9 +79,7 @@ class OutboxRelay:
         try:
             while True:
                 try:
-                    while await self.publish_pending() == self._batch_size:
-                        pass
-                    self._metrics.outbox_backlog.set(await self.backlog())
+                    await self._publish_until_drained()
                 except (OSError, asyncpg.PostgresError) as error:
                     _log.warning("outbox relay failed; retrying", error_class=type(error).__name__)
                 except Exception as error:
@@ -88,6 +90,14 @@ class OutboxRelay:
         finally:
             if listener is not None and not listener.is_closed():
                 await listener.close()
+
+    async def _publish_until_drained(self) -> None:
+        published = await self._publish_batch()
+        while published == self._batch_size:
+            published = await self._publish_batch()
+        # Fewer rows than a batch, taken under the lock: none was left pending in that snapshot, and
+        # counting them again after every commit of a busy service cost a transaction each time.
+        self._metrics.outbox_backlog.set(0 if published is not None else await self.backlog())
 
     async def _listen(self) -> asyncpg.Connection | None:
         try:
