@@ -9,7 +9,7 @@ Each carries the W3C `traceparent` of the event that caused it, when that event 
 partner starts goes on through the timeline topic (an alert that only time passing raised starts none)."""
 
 from collections.abc import Mapping
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 from uuid import UUID, uuid5
 
@@ -54,6 +54,11 @@ def alert_withdrawn_id(withdrawal: AlertWithdrawn) -> UUID:
     return uuid5(_EVENT_IDS, f"alert_withdrawn {withdrawal.alert.alert_id}")
 
 
+@cache
+def _organisation_kinds(kinds: frozenset[str]) -> tuple[OrganisationKind, ...]:
+    return tuple(OrganisationKind(kind) for kind in sorted(kinds))
+
+
 def _reference(reference: timeline.EventReference) -> EventReference:
     return EventReference(source=reference.source, id=reference.event_id)
 
@@ -78,7 +83,8 @@ class OutboxTimelinePublisher:
         data: dict[str, Any] = dict(recorded.data)
         appended = TimelineEntryAppended(
             seq=entry.seq,
-            original_event=OriginalEvent(
+            # Not validated again: it is the accepted event, validated against the catalogue on arrival.
+            original_event=OriginalEvent.model_construct(
                 type=recorded.event_type,
                 source=recorded.source,
                 id=recorded.event_id,
@@ -87,7 +93,7 @@ class OutboxTimelinePublisher:
                 data=data,
             ),
             visibility=EntryVisibility(audience.visibility),
-            audience=tuple(OrganisationKind(kind) for kind in sorted(audience.kinds)),
+            audience=_organisation_kinds(audience.kinds),
             arrived_late=entry.arrived_late,
         )
         await self._add(appended, recorded.person_id, entry_appended_id(entry), recorded.reference)
