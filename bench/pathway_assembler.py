@@ -212,6 +212,7 @@ async def _scalar(database_url: str, query: str, *arguments: Any) -> Any:
 
 _ARRIVED_LATE_SINCE = "SELECT count(*) FROM timeline_entries WHERE appended_at >= $1 AND arrived_late"
 _ENTRIES_STORED = "SELECT coalesce(sum(last_seq), 0) FROM pathways"
+_UNPUBLISHED = "SELECT EXISTS (SELECT 1 FROM outbox WHERE published_at IS NULL)"
 
 
 async def wait_for_entries(database_url: str, count: int, timeout_seconds: float) -> None:
@@ -249,7 +250,8 @@ async def _row_counts(database_url: str) -> dict[str, int]:
 
 async def take_in_set_up(bench: PathwayBench, set_up: Sequence[Routed], timeout_seconds: float) -> None:
     """Through the running service, the referral topic's events first: the partner is refused about a
-    person until the care team is stored, and Kafka keeps no order across the two topics."""
+    person until the care team is stored, and Kafka keeps no order across the two topics. It ends once the
+    relay has published what they caused, which would otherwise be published during the measure."""
     for topic in ("referral", "partner"):
         events = [routed for routed in set_up if routed.topic == topic]
         if not events:
@@ -257,6 +259,17 @@ async def take_in_set_up(bench: PathwayBench, set_up: Sequence[Routed], timeout_
         already = (await _row_counts(bench.database_url))["timeline_entries"]
         await publish(bench, events)
         await wait_for_entries(bench.database_url, already + len(events), timeout_seconds)
+    await wait_for_outbox_published(bench.database_url, timeout_seconds)
+
+
+async def wait_for_outbox_published(database_url: str, timeout_seconds: float) -> None:
+    connection = await asyncpg.connect(plain_url(database_url))
+    try:
+        async with asyncio.timeout(timeout_seconds):
+            while await connection.fetchval(_UNPUBLISHED):  # noqa: ASYNC110 - another process publishes
+                await asyncio.sleep(POLL_SECONDS)
+    finally:
+        await connection.close()
 
 
 async def drain_throughput(
