@@ -39,9 +39,14 @@ async def parse_batch_without_failing(
 
 
 def _with_readable_headers(record: ConsumerRecord[Any, Any]) -> ConsumerRecord[Any, Any]:
-    return replace(
-        record, headers=[(name, value.decode(errors="replace").encode()) for name, value in record.headers]
-    )
+    # Copying every record cost more than the rest of handing it over: only unreadable ones are copied.
+    try:
+        for _, value in record.headers:
+            value.decode()
+    except UnicodeDecodeError:
+        readable = [(name, value.decode(errors="replace").encode()) for name, value in record.headers]
+        return replace(record, headers=readable)
+    return record
 
 
 async def keep_raw_body(message: StreamMessage[Any], _original_decoder: object) -> bytes:
