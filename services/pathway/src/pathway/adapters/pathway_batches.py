@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Select, String, Uuid, and_, any_, bindparam, func, select, text
+from sqlalchemy import Select, String, Uuid, any_, bindparam, func, select, text, true
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -53,13 +53,20 @@ _REFERENCES = select(
     func.unnest(bindparam("sources", type_=ARRAY(String))).label("source"),
     func.unnest(bindparam("event_ids", type_=ARRAY(Uuid))).label("event_id"),
 ).subquery()
-_RECORDED = select(timeline_entries).join(
-    _REFERENCES,
-    and_(
+# Looked up one reference at a time, so that the unique index is used even on a table without statistics
+# yet (a new region, a generation being rebuilt), where the planner chose to hash the whole table: 8 ms
+# instead of 0.2 for a batch's 200 references on 18,000 entries. The key is unique; LIMIT 1 only keeps
+# PostgreSQL from flattening the LATERAL subquery back into that join.
+_RECORDED_ENTRY = (
+    select(timeline_entries)
+    .where(
         timeline_entries.c.event_source == _REFERENCES.c.source,
         timeline_entries.c.event_id == _REFERENCES.c.event_id,
-    ),
+    )
+    .limit(1)
+    .lateral("recorded")
 )
+_RECORDED = select(_RECORDED_ENTRY).select_from(_REFERENCES).join(_RECORDED_ENTRY, true())
 _ALERTS = select(
     raised_alerts.c.person_id, raised_alerts.c.alert_id, raised_alerts.c.withdrawn_at.is_not(None)
 ).where(raised_alerts.c.person_id == any_(_PERSONS))
