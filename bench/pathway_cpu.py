@@ -10,7 +10,7 @@ bench stack. Then the outbox relay publishes the rows they wrote, to the real br
 of each part is divided by the events; the process runs like `pathway serve` (uvloop, the service's
 garbage collection settings). FastStream's per-batch work and the offset commits are not in it.
 
-`uv run python bench/pathway_cpu.py [--persons N] [--repeats N] [--profile DIRECTORY]`
+`uv run python bench/pathway_cpu.py [--persons N] [--repeats N] [--profile FILE]`
 """
 
 import argparse
