@@ -38,14 +38,33 @@ class KafkaRecord:
     headers: tuple[tuple[str, bytes], ...]
 
 
-def to_kafka_record(event: CloudEvent) -> KafkaRecord:
+@dataclass(frozen=True)
+class KafkaRecordText:
+    """A record's key, value and header values as the text they encode in UTF-8, for a store that keeps
+    text (the outbox) before a producer sends the bytes."""
+
+    key: str
+    value: str
+    headers: tuple[tuple[str, str], ...]
+
+
+def to_kafka_record_text(event: CloudEvent) -> KafkaRecordText:
     attributes = event.context_attributes()
     content_type = attributes.pop("datacontenttype")
-    headers = tuple((f"{CE_HEADER_PREFIX}{name}", value.encode()) for name, value in attributes.items())
+    headers = tuple((f"{CE_HEADER_PREFIX}{name}", value) for name, value in attributes.items())
+    return KafkaRecordText(
+        key=event.subject,
+        value=event.data.model_dump_json(),
+        headers=(*headers, (CONTENT_TYPE_HEADER, content_type)),
+    )
+
+
+def to_kafka_record(event: CloudEvent) -> KafkaRecord:
+    text = to_kafka_record_text(event)
     return KafkaRecord(
-        key=event.subject.encode(),
-        value=event.data.model_dump_json().encode(),
-        headers=(*headers, (CONTENT_TYPE_HEADER, content_type.encode())),
+        key=text.key.encode(),
+        value=text.value.encode(),
+        headers=tuple((name, value.encode()) for name, value in text.headers),
     )
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from event_contracts.envelope import CloudEvent
-from event_contracts.kafka_binding import to_kafka_record
+from event_contracts.kafka_binding import to_kafka_record_text
 from service_kit.database import json_text
 from service_kit.messaging_tables import OUTBOX_TABLE
 
@@ -41,12 +41,12 @@ async def add_all_to_outbox(session: AsyncSession, events: Sequence[CloudEvent],
 
 
 def _outbox_row(event: CloudEvent) -> dict[str, object]:
-    record = to_kafka_record(event)
+    record = to_kafka_record_text(event)
     return {
         "event_id": event.id,
-        "message_key": record.key.decode(),
-        "message_value": record.value.decode(),
-        "headers": [[name, value.decode()] for name, value in record.headers],
+        "message_key": record.key,
+        "message_value": record.value,
+        "headers": record.headers,
     }
 
 
