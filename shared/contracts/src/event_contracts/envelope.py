@@ -13,6 +13,7 @@ from pydantic import (
     ConfigDict,
     Field,
     SerializeAsAny,
+    TypeAdapter,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -180,3 +181,46 @@ class CloudEvent(BaseModel):
                 )
             return data
         return model.model_validate(data)
+
+
+_SOURCE: Final = TypeAdapter(EventSource)
+_REGION: Final = TypeAdapter(RegionSlug)
+
+
+class EventEmitter:
+    """Puts together the events one emitter sends, as `CloudEvent.build` would, for a service that emits
+    many: its source and region are validated once, here, and each event is assembled without validating
+    again what its parts already are (its data a validated model of the catalogue, its id a UUID)."""
+
+    def __init__(self, *, source: str, region: str) -> None:
+        self.source: str = _SOURCE.validate_python(source)
+        self.region: str = _REGION.validate_python(region)
+
+    def event(
+        self,
+        data: EventData,
+        *,
+        subject: str | UUID,
+        id: UUID,
+        time: datetime | None = None,
+        traceparent: str | None = None,
+    ) -> CloudEvent:
+        model = data.__class__
+        event_type = event_type_for(model)
+        if EVENT_MODELS.get(event_type) is not model:
+            raise ValueError(f"{model.__name__} is not a model of the catalogue")
+        if time is not None and time.utcoffset() is None:
+            raise ValueError("an event's time needs a time zone")
+        return CloudEvent.model_construct(
+            specversion=SPECVERSION,
+            id=id,
+            source=self.source,
+            type=event_type,
+            subject=str(subject if isinstance(subject, UUID) else UUID(subject)),
+            time=datetime.now(UTC) if time is None else time,
+            datacontenttype=media_types.JSON,
+            dataschema=dataschema_for(model),
+            region=self.region,
+            traceparent=traceparent if traceparent and _TRACEPARENT.fullmatch(traceparent) else None,
+            data=data,
+        )

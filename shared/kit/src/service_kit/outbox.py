@@ -15,16 +15,17 @@ OUTBOX_CHANNEL = "outbox_ready"
 # The rows travel as one JSON document, in one statement whatever their number: an executemany costs the
 # server a statement and SQLAlchemy a conversion per row. Identities are given in the document's order.
 # Keys and values are UTF-8 text (a person id, a CloudEvent's JSON data), stored as the bytes sent.
-_INSERT = text(
-    f"INSERT INTO {OUTBOX_TABLE} (event_id, topic, message_key, message_value, headers) "  # noqa: S608
+# The same statement wakes the relay: a NOTIFY is delivered only when its transaction commits, which is
+# exactly when the rows are visible, and a transaction's identical notifications are delivered once, so
+# however many statements a transaction runs, the relay is woken once, without a round trip of its own.
+_INSERT_AND_NOTIFY = text(
+    f"WITH inserted AS (INSERT INTO {OUTBOX_TABLE} (event_id, topic, message_key, message_value, headers) "  # noqa: S608
     "SELECT event_id, :topic, convert_to(message_key, 'UTF8'), convert_to(message_value, 'UTF8'), headers "
     "FROM ROWS FROM (jsonb_to_recordset(CAST(:rows AS jsonb)) AS (event_id uuid, message_key text, "
     "message_value text, headers jsonb)) WITH ORDINALITY AS added(event_id, message_key, message_value, "
-    "headers, position) ORDER BY position"
+    "headers, position) ORDER BY position RETURNING 1) "
+    f"SELECT pg_notify('{OUTBOX_CHANNEL}', '')"
 )
-# NOTIFY inside a transaction is delivered only when it commits, which is exactly when the row is visible.
-_NOTIFY = text(f"SELECT pg_notify('{OUTBOX_CHANNEL}', '')")
-_NOTIFIED_IN = "outbox_notified_in_transaction"
 
 
 async def add_to_outbox(session: AsyncSession, event: CloudEvent, *, topic: str) -> None:
@@ -36,8 +37,7 @@ async def add_all_to_outbox(session: AsyncSession, events: Sequence[CloudEvent],
     if not events:
         return
     rows = [_outbox_row(event) for event in events]
-    await session.execute(_INSERT, {"topic": topic, "rows": json_text(rows)})
-    await _notify_once_per_transaction(session)
+    await session.execute(_INSERT_AND_NOTIFY, {"topic": topic, "rows": json_text(rows)})
 
 
 def _outbox_row(event: CloudEvent) -> dict[str, object]:
@@ -48,12 +48,3 @@ def _outbox_row(event: CloudEvent) -> dict[str, object]:
         "message_value": record.value,
         "headers": record.headers,
     }
-
-
-async def _notify_once_per_transaction(session: AsyncSession) -> None:
-    # One wake-up per commit is all the relay needs; a NOTIFY per event costs a round trip each.
-    transaction = session.get_nested_transaction() or session.get_transaction()
-    if session.info.get(_NOTIFIED_IN) is transaction:
-        return
-    await session.execute(_NOTIFY)
-    session.info[_NOTIFIED_IN] = transaction

@@ -24,7 +24,7 @@ from event_contracts.catalogue.timeline import (
     PathwayStageChanged,
     TimelineEntryAppended,
 )
-from event_contracts.envelope import CloudEvent
+from event_contracts.envelope import CloudEvent, EventEmitter
 from pathway.domain import timeline
 from pathway.domain.events import AlertRaised, AlertWithdrawn, StageChanged
 from pathway.domain.timeline import TimelineEntry
@@ -73,7 +73,7 @@ class OutboxTimelinePublisher:
         traceparents: Mapping[timeline.EventReference, str] | None = None,
     ) -> None:
         self._session = session
-        self._region = region
+        self._emitter = EventEmitter(source=PATHWAY_SOURCE, region=region)
         self._topic = topic
         self._traceparents = traceparents or {}
 
@@ -138,11 +138,9 @@ class OutboxTimelinePublisher:
     def _event(
         self, data: EventData, person_id: str, event_id: UUID, cause: timeline.EventReference | None
     ) -> CloudEvent:
-        return CloudEvent.build(
+        return self._emitter.event(
             data,
-            source=PATHWAY_SOURCE,
             subject=person_id,
-            region=self._region,
             id=event_id,
             traceparent=None if cause is None else self._traceparents.get(cause),
         )
