@@ -32,8 +32,11 @@ async def parse_without_failing(
 async def parse_batch_without_failing(
     records: tuple[ConsumerRecord[Any, Any], ...], original_parser: OriginalBatchParser
 ) -> StreamMessage[Any]:
-    """`parse_without_failing` for the records of one fetch."""
-    message = await original_parser(tuple(_with_readable_headers(record) for record in records))
+    """`parse_without_failing` for the records of one fetch. FastStream is handed the first and the last
+    of them only: it would decode every record's headers into a dictionary, which the batch consumer
+    never reads (it decodes each record itself), and the two give the message its id and its headers."""
+    ends = records if len(records) <= 2 else (records[0], records[-1])
+    message = await original_parser(tuple(_with_readable_headers(record) for record in ends))
     message.raw_message = records
     return message
 
