@@ -347,8 +347,8 @@ async def drain_throughput(
     )
 
 
-async def group_members(bootstrap_servers: str, group: str) -> int:
-    """How many consumers the group has now (the broker's DescribeGroups answer)."""
+async def group_state(bootstrap_servers: str, group: str) -> tuple[str, int]:
+    """The group's state and how many consumers it has now (the broker's DescribeGroups answer)."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
     await admin.start()
     try:
@@ -356,13 +356,18 @@ async def group_members(bootstrap_servers: str, group: str) -> int:
     finally:
         await admin.close()
     # Each group of the answer: (error_code, group_id, state, protocol_type, protocol, members, ...).
-    return sum(len(described[5]) for described in response.groups if described[1] == group)
+    for described in response.groups:
+        if described[1] == group:
+            return str(described[2]), len(described[5])
+    return "Dead", 0
 
 
 async def wait_for_group(bootstrap_servers: str, group: str, members: int) -> None:
+    """Until the group has `members` consumers and is Stable: a member is listed as soon as it joins, while
+    the rebalance that gives it partitions may still be going on, and the measure would wait for it."""
     async with asyncio.timeout(GROUP_SETTLE_TIMEOUT_SECONDS):
         # The broker holds the group: nothing to wait on but its answer.
-        while await group_members(bootstrap_servers, group) != members:  # noqa: ASYNC110
+        while await group_state(bootstrap_servers, group) != ("Stable", members):  # noqa: ASYNC110
             await asyncio.sleep(POLL_SECONDS)
 
 
