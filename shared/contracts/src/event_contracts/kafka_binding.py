@@ -7,12 +7,14 @@ read, since the binding lets a partner's producer choose either mode.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Final
 from uuid import UUID
 
 from event_contracts import media_types
+from event_contracts.catalogue.base import EventData
 from event_contracts.decoding import event_from_fields, parse_json
-from event_contracts.envelope import CloudEvent
+from event_contracts.envelope import CloudEvent, EventEmitter
 from event_contracts.errors import InvalidEventReason, UndecodableEvent
 from event_contracts.json_format import from_json_object
 
@@ -49,12 +51,30 @@ class KafkaRecordText:
 
 
 def to_kafka_record_text(event: CloudEvent) -> KafkaRecordText:
-    attributes = event.context_attributes()
+    return _record_text(event.context_attributes(), event.data)
+
+
+def emitted_record_text(
+    emitter: EventEmitter,
+    data: EventData,
+    *,
+    subject: str | UUID,
+    id: UUID,
+    time: datetime | None = None,
+    traceparent: str | None = None,
+) -> KafkaRecordText:
+    """`to_kafka_record_text(CloudEvent.build(data, …))` for the emitter's source and region, without
+    building the event in between: for a service that writes many events to its outbox."""
+    attributes = emitter.context_attributes(data, subject=subject, id=id, time=time, traceparent=traceparent)
+    return _record_text(attributes, data)
+
+
+def _record_text(attributes: dict[str, str], data: EventData) -> KafkaRecordText:
     content_type = attributes.pop("datacontenttype")
     headers = tuple((f"{CE_HEADER_PREFIX}{name}", value) for name, value in attributes.items())
     return KafkaRecordText(
-        key=event.subject,
-        value=event.data.model_dump_json(),
+        key=attributes["subject"],
+        value=data.model_dump_json(),
         headers=(*headers, (CONTENT_TYPE_HEADER, content_type)),
     )
 

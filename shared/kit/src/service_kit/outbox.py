@@ -1,12 +1,13 @@
 """Writing integration events to the outbox, in the caller's transaction."""
 
 from collections.abc import Sequence
+from uuid import UUID
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from event_contracts.envelope import CloudEvent
-from event_contracts.kafka_binding import to_kafka_record_text
+from event_contracts.kafka_binding import KafkaRecordText, to_kafka_record_text
 from service_kit.database import json_text
 from service_kit.messaging_tables import OUTBOX_TABLE
 
@@ -34,17 +35,24 @@ async def add_to_outbox(session: AsyncSession, event: CloudEvent, *, topic: str)
 
 async def add_all_to_outbox(session: AsyncSession, events: Sequence[CloudEvent], *, topic: str) -> None:
     """The events in this order, in one round trip: the relay publishes them in the order of their rows."""
-    if not events:
+    await add_records_to_outbox(
+        session, [(event.id, to_kafka_record_text(event)) for event in events], topic=topic
+    )
+
+
+async def add_records_to_outbox(
+    session: AsyncSession, records: Sequence[tuple[UUID, KafkaRecordText]], *, topic: str
+) -> None:
+    """`add_all_to_outbox` for events already written as the records they travel in, each with its id."""
+    if not records:
         return
-    rows = [_outbox_row(event) for event in events]
+    rows = [
+        {
+            "event_id": event_id,
+            "message_key": record.key,
+            "message_value": record.value,
+            "headers": record.headers,
+        }
+        for event_id, record in records
+    ]
     await session.execute(_INSERT_AND_NOTIFY, {"topic": topic, "rows": json_text(rows)})
-
-
-def _outbox_row(event: CloudEvent) -> dict[str, object]:
-    record = to_kafka_record_text(event)
-    return {
-        "event_id": event.id,
-        "message_key": record.key,
-        "message_value": record.value,
-        "headers": record.headers,
-    }

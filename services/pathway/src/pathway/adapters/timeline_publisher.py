@@ -24,12 +24,13 @@ from event_contracts.catalogue.timeline import (
     PathwayStageChanged,
     TimelineEntryAppended,
 )
-from event_contracts.envelope import CloudEvent, EventEmitter
+from event_contracts.envelope import EventEmitter
+from event_contracts.kafka_binding import KafkaRecordText, emitted_record_text
 from pathway.domain import timeline
 from pathway.domain.events import AlertRaised, AlertWithdrawn, StageChanged
 from pathway.domain.timeline import TimelineEntry
 from pathway.domain.visibility import audience_of
-from service_kit.outbox import add_all_to_outbox, add_to_outbox
+from service_kit.outbox import add_records_to_outbox
 
 PATHWAY_SOURCE = "/services/pathway"
 _EVENT_IDS = UUID("5b0f3c51-8f5e-4f0e-9d43-3c1a0c6f2a71")
@@ -132,13 +133,17 @@ class OutboxTimelinePublisher:
     async def _add(
         self, data: EventData, person_id: str, event_id: UUID, cause: timeline.EventReference | None
     ) -> None:
-        event = self._event(data, person_id, event_id, cause)
-        await add_to_outbox(self._session, event, topic=self._topic)
+        await add_records_to_outbox(
+            self._session, [(event_id, self._record(data, person_id, event_id, cause))], topic=self._topic
+        )
 
-    def _event(
+    def _record(
         self, data: EventData, person_id: str, event_id: UUID, cause: timeline.EventReference | None
-    ) -> CloudEvent:
-        return self._emitter.event(
+    ) -> KafkaRecordText:
+        # Written straight as the record it travels in: the same as the CloudEvent's record, which a
+        # test of the contracts checks, without the event put together in between.
+        return emitted_record_text(
+            self._emitter,
             data,
             subject=person_id,
             id=event_id,
@@ -150,16 +155,16 @@ class BatchedTimelinePublisher(OutboxTimelinePublisher):
     """Writes what a batch of events published to the outbox in one statement, when flushed."""
 
     @cached_property
-    def _held(self) -> list[CloudEvent]:
+    def _held(self) -> list[tuple[UUID, KafkaRecordText]]:
         return []
 
     async def _add(
         self, data: EventData, person_id: str, event_id: UUID, cause: timeline.EventReference | None
     ) -> None:
-        self._held.append(self._event(data, person_id, event_id, cause))
+        self._held.append((event_id, self._record(data, person_id, event_id, cause)))
 
     async def flush(self) -> None:
-        await add_all_to_outbox(self._session, self._held, topic=self._topic)
+        await add_records_to_outbox(self._session, self._held, topic=self._topic)
         self._held.clear()
 
 
