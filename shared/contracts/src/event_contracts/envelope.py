@@ -37,24 +37,28 @@ _TRACEPARENT: Final = re.compile(r"[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f
 
 
 def _person_id_text(value: object) -> object:
-    if isinstance(value, UUID):
-        return str(value)
-    if not isinstance(value, str):
+    if not isinstance(value, UUID | str):
         return value
     try:
-        # One spelling per person: the subject is the Kafka record key, so it decides the partition.
-        return str(UUID(value))
+        return _subject(value)
     except ValueError:
         raise PydanticCustomError(
             "person_id", "the subject must be a person's platform id (a UUID)"
         ) from None
 
 
+def _subject(person_id: str | UUID) -> str:
+    # One spelling per person: the subject is the Kafka record key, so it decides the partition.
+    return str(person_id if isinstance(person_id, UUID) else UUID(person_id))
+
+
 def _valid_traceparent_or_none(value: object) -> object:
+    return _traceparent(value) if isinstance(value, str) else None
+
+
+def _traceparent(traceparent: str | None) -> str | None:
     # W3C Trace Context: a receiver drops a malformed traceparent and starts a new trace; it never refuses.
-    if isinstance(value, str) and _TRACEPARENT.fullmatch(value):
-        return value
-    return None
+    return traceparent if traceparent and _TRACEPARENT.fullmatch(traceparent) else None
 
 
 PersonIdText = Annotated[str, BeforeValidator(_person_id_text)]
@@ -234,20 +238,12 @@ def _catalogued(data: EventData) -> type[EventData]:
     return model
 
 
-def _subject(subject: str | UUID) -> str:
-    return str(subject if isinstance(subject, UUID) else UUID(subject))
-
-
 def _aware(time: datetime | None) -> datetime:
     if time is None:
         return datetime.now(UTC)
     if time.utcoffset() is None:
         raise ValueError("an event's time needs a time zone")
     return time
-
-
-def _traceparent(traceparent: str | None) -> str | None:
-    return traceparent if traceparent and _TRACEPARENT.fullmatch(traceparent) else None
 
 
 def _json_time(time: datetime) -> str:
