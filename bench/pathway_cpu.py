@@ -23,12 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import uvloop
-from pathway_assembler import pathway_region
+from pathway_assembler import kafka_records, pathway_region
 from pathway_workload import PathwayWorkload, Routed
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from stack import own_durable_stack, scratch_database, sqlalchemy_url
 
-from event_contracts.kafka_binding import from_kafka_record, to_kafka_record
+from event_contracts.kafka_binding import from_kafka_record
 from pathway.entrypoints.consumers import when_events_received_assemble_the_pathways
 from service_kit.batch_consumer import BatchHandler, ConsumedEvent
 from service_kit.database import create_database_engine, create_session_factory
@@ -88,15 +88,15 @@ async def cpu_per_event(
             relay = OutboxRelay(engine, producer, metrics)
             while await relay.publish_pending():
                 pass
-            records = [(to_kafka_record(item.event), topic_of[item.topic]) for item in workload.timed()]
+            records = kafka_records(bench, workload.timed())
             profiler = cProfile.Profile(time.process_time) if profile else None
             started = time.process_time()
             if profiler:
                 profiler.enable()
             for first in range(0, len(records), BATCH):
                 batch = [
-                    ConsumedEvent(from_kafka_record(record.key, record.value, record.headers), topic)
-                    for record, topic in records[first : first + BATCH]
+                    ConsumedEvent(from_kafka_record(key, value, headers), topic)
+                    for topic, key, value, headers in records[first : first + BATCH]
                 ]
                 await _apply(session_factory, handler, batch)
             assembled = time.process_time()
