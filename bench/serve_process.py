@@ -22,16 +22,25 @@ def free_port() -> int:
 
 
 def start_serve(
-    service: str, env: dict[str, str], log: Path, *, profile_to: Path | None = None
+    service: str,
+    env: dict[str, str],
+    log: Path,
+    *,
+    profile_to: Path | None = None,
+    command: str = "serve",
+    niceness: int = 0,
 ) -> subprocess.Popen[bytes]:
-    """`python -m <service> serve`, its stderr in ``log`` (kept if it fails, removed by `stop`); under
-    cProfile when ``profile_to`` is given (written when the process stops gracefully)."""
-    command = (
-        ["-m", service, "serve"] if profile_to is None else [str(PROFILED_SERVE), str(profile_to), service]
+    """`python -m <service> serve` (or another of its long-running commands, such as `relay`), its stderr
+    in ``log`` (kept if it fails, removed by `stop`), at a lower scheduling priority with ``niceness``;
+    `serve` under cProfile when ``profile_to`` is given (written when the process stops gracefully)."""
+    arguments = (
+        ["-m", service, command] if profile_to is None else [str(PROFILED_SERVE), str(profile_to), service]
     )
+    # nice executes the command in its own process: the pid stays the service's.
+    priority = ["nice", "-n", str(niceness)] if niceness else []
     with log.open("wb") as stderr:
         return subprocess.Popen(
-            [sys.executable, *command],
+            [*priority, sys.executable, *arguments],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=stderr,

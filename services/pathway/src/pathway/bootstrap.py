@@ -1,10 +1,10 @@
-"""The only place that wires settings → engine → broker → consumers, relay and purge of the outbox."""
+"""The only place that wires settings → engine → broker → consumers, relay and purge of the outbox (unless
+`pathway relay` runs those)."""
 
 import asyncio
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 import structlog
 from faststream.kafka import KafkaBroker
@@ -26,9 +26,8 @@ from service_kit.database import create_database_engine, create_session_factory
 from service_kit.dead_letters import DeadLetters
 from service_kit.event_consumer import AfterCommit, EventConsumer
 from service_kit.metrics import ServiceMetrics
-from service_kit.outbox_purge import purge_published_outbox_rows_forever
-from service_kit.outbox_relay import OutboxRelay
 from service_kit.producer import EventProducer
+from service_kit.relay_process import OutboxHousekeeping, outbox_housekeeping_of
 from service_kit.subscriptions import subscribe, subscribe_batches
 
 AssemblerOf = Callable[[int], tuple[EventConsumer | BatchEventConsumer, KafkaBroker]]
@@ -44,7 +43,7 @@ class PathwayService:
     session_factory: async_sessionmaker[AsyncSession]
     broker: KafkaBroker
     producer: EventProducer
-    relay: OutboxRelay
+    outbox: OutboxHousekeeping
     metrics: ServiceMetrics
     assembler: EventConsumer | BatchEventConsumer
     alert_sweeper: AlertSweeper
@@ -63,18 +62,9 @@ class PathwayService:
         if live != self.projection.current:
             self.projection.current = live
             self.assembler, self.broker = self.assembler_of(live.number)
-        self._background = [
-            asyncio.create_task(self.relay.run(), name="outbox-relay"),
-            asyncio.create_task(self.alert_sweeper.run(), name="alert-sweeper"),
-            asyncio.create_task(
-                purge_published_outbox_rows_forever(
-                    self.engine,
-                    older_than=timedelta(seconds=self.settings.outbox_published_retention_seconds),
-                    interval_seconds=self.settings.outbox_purge_interval_seconds,
-                ),
-                name="outbox-purge",
-            ),
-        ]
+        if self.settings.run_outbox_relay:
+            self.outbox.start()
+        self._background = [asyncio.create_task(self.alert_sweeper.run(), name="alert-sweeper")]
         await self.broker.start()
         self._assembling = live
         self._following = asyncio.create_task(self.projection_follower.run(self.move_to), name="projection")
@@ -103,6 +93,7 @@ class PathwayService:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        await self.outbox.stop()
         await self.partner_topic.stop()
         await self.producer.stop()
         await self.engine.dispose()
@@ -147,13 +138,7 @@ def bootstrap(settings: PathwaySettings, *, after_commit: AfterCommit | None = N
         return together, broker
 
     assembler, broker = assembler_of(projection.current.number)
-    relay = OutboxRelay(
-        engine,
-        producer,
-        metrics,
-        batch_size=settings.outbox_batch_size,
-        poll_interval_seconds=settings.outbox_poll_interval_seconds,
-    )
+    outbox = outbox_housekeeping_of(settings, engine, producer, metrics)
     alert_sweeper = AlertSweeper(
         session_factory,
         region=settings.region,
@@ -173,7 +158,7 @@ def bootstrap(settings: PathwaySettings, *, after_commit: AfterCommit | None = N
         session_factory=session_factory,
         broker=broker,
         producer=producer,
-        relay=relay,
+        outbox=outbox,
         metrics=metrics,
         assembler=assembler,
         alert_sweeper=alert_sweeper,

@@ -1,14 +1,13 @@
 """The only place that wires settings → engine → units of work → producer, outbox relay and jobs
-(expiry of unanswered referrals, purge of old idempotency keys and published outbox rows)."""
+(expiry of unanswered referrals, purge of old idempotency keys and published outbox rows; `referral relay`
+may run the relay and that purge instead)."""
 
 import asyncio
 import contextlib
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
-import structlog
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from referral.adapters.sql_unit_of_work import SqlUnitOfWork
@@ -17,13 +16,8 @@ from referral.entrypoints.scheduled_jobs import expire_due_referrals_forever
 from service_kit.database import create_database_engine, create_session_factory
 from service_kit.http.idempotency import purge_expired_idempotency_keys_forever
 from service_kit.metrics import ServiceMetrics
-from service_kit.outbox_purge import purge_published_outbox_rows_forever
-from service_kit.outbox_relay import OutboxRelay
 from service_kit.producer import EventProducer
-
-PRODUCER_RETRY_SECONDS = 2.0
-
-_log = structlog.get_logger(__name__)
+from service_kit.relay_process import OutboxHousekeeping, outbox_housekeeping_of
 
 
 @dataclass
@@ -32,7 +26,7 @@ class ReferralService:
     engine: AsyncEngine
     session_factory: async_sessionmaker[AsyncSession]
     producer: EventProducer
-    relay: OutboxRelay
+    outbox: OutboxHousekeeping
     metrics: ServiceMetrics
     _tasks: list[asyncio.Task[None]] = field(default_factory=list, init=False)
 
@@ -45,7 +39,8 @@ class ReferralService:
 
     async def start(self) -> None:
         """Starts in the background, so that the API answers while the broker is still unreachable."""
-        self._spawn(self._relay_once_the_producer_starts(), "outbox-relay")
+        if self.settings.run_outbox_relay:
+            self.outbox.start()
         self._spawn(
             expire_due_referrals_forever(
                 self.unit_of_work,
@@ -61,14 +56,6 @@ class ReferralService:
             ),
             "idempotency-purge",
         )
-        self._spawn(
-            purge_published_outbox_rows_forever(
-                self.engine,
-                older_than=timedelta(seconds=self.settings.outbox_published_retention_seconds),
-                interval_seconds=self.settings.outbox_purge_interval_seconds,
-            ),
-            "outbox-purge",
-        )
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -77,6 +64,7 @@ class ReferralService:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
+        await self.outbox.stop()
         await self.producer.stop()
         await self.engine.dispose()
 
@@ -86,34 +74,17 @@ class ReferralService:
     def _spawn(self, job: Coroutine[Any, Any, None], name: str) -> None:
         self._tasks.append(asyncio.create_task(job, name=name))
 
-    async def _relay_once_the_producer_starts(self) -> None:
-        while True:
-            try:
-                await self.producer.start()
-                break
-            except Exception as error:
-                _log.warning("the producer cannot reach Kafka; retrying", error_class=type(error).__name__)
-                await self.producer.stop()
-                await asyncio.sleep(PRODUCER_RETRY_SECONDS)
-        await self.relay.run()
-
 
 def bootstrap(settings: ReferralSettings) -> ReferralService:
     metrics = ServiceMetrics()
     engine = create_database_engine(settings.database_url)
     producer = EventProducer(settings.kafka_bootstrap_servers, client_id=f"{SERVICE_NAME}-{settings.region}")
-    relay = OutboxRelay(
-        engine,
-        producer,
-        metrics,
-        batch_size=settings.outbox_batch_size,
-        poll_interval_seconds=settings.outbox_poll_interval_seconds,
-    )
+    outbox = outbox_housekeeping_of(settings, engine, producer, metrics)
     return ReferralService(
         settings=settings,
         engine=engine,
         session_factory=create_session_factory(engine),
         producer=producer,
-        relay=relay,
+        outbox=outbox,
         metrics=metrics,
     )

@@ -101,6 +101,7 @@ class Partner:
 class ReferralApi:
     db: ReferralDatabase
     kafka_bootstrap_servers: str = "127.0.0.1:1"
+    run_outbox_relay: bool = True
     service: ReferralService = field(init=False)
     app: FastAPI = field(init=False)
 
@@ -110,6 +111,7 @@ class ReferralApi:
             kafka_bootstrap_servers=self.kafka_bootstrap_servers,
             region=self.db.region,
             outbox_poll_interval_seconds=0.2,
+            run_outbox_relay=self.run_outbox_relay,
             expiry_interval_seconds=0.2,
             internal_service_token=INTERNAL_TOKEN,  # type: ignore[arg-type]
             max_body_bytes=4096,

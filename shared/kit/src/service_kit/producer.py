@@ -35,6 +35,9 @@ class EventProducer:
         return self._started
 
     async def start(self) -> None:
+        """Starting a started producer does nothing: the relay may share one the service started."""
+        if self._started is not None:
+            return
         # aiokafka binds a producer to the running loop, so it is made here rather than at wiring time.
         # enable_idempotence forces acks=all: a send succeeds only once every in-sync replica has it.
         producer = AIOKafkaProducer(

@@ -1,4 +1,6 @@
-"""`<service> serve` runs a service; `<service> migrate` brings its database to the latest schema."""
+"""`<service> serve` runs a service; `<service> migrate` brings its database to the latest schema;
+`<service> relay` runs its outbox relay as a process of its own, for instances with `run_outbox_relay`
+off."""
 
 import argparse
 import os
@@ -12,6 +14,7 @@ from fastapi import FastAPI
 from service_kit.garbage_collection import tune_for_a_long_running_service
 from service_kit.logging import configure_logging
 from service_kit.migrations import upgrade_to_head
+from service_kit.relay_process import create_relay_app
 from service_kit.settings import ServiceSettings
 
 Settings = TypeVar("Settings", bound=ServiceSettings)
@@ -32,7 +35,7 @@ def run_service_cli(
     argv: Sequence[str] | None = None,
 ) -> None:
     parser = argparse.ArgumentParser(prog=name, description=__doc__)
-    parser.add_argument("command", choices=["serve", "migrate"])
+    parser.add_argument("command", choices=["serve", "migrate", "relay"])
     args = parser.parse_args(argv)
     settings = settings_type()
     configure_logging(name, settings.log_level)
@@ -41,13 +44,14 @@ def run_service_cli(
         return
     os.environ[_SERVICE_NAME] = name
     os.environ[_SETTINGS_TYPE] = _import_path(settings_type)
-    os.environ[_APP_FACTORY] = _import_path(create_app)
+    os.environ[_APP_FACTORY] = _import_path(create_app if args.command == "serve" else _relay_app)
     uvicorn.run(
         f"{__name__}:{worker_app.__name__}",
         factory=True,
         host=settings.http_host,
         port=settings.http_port,
-        workers=settings.http_workers,
+        # One relay publishes at a time (its advisory lock): more workers would only wait for it.
+        workers=settings.http_workers if args.command == "serve" else 1,
         log_config=None,
         access_log=False,
     )
@@ -64,6 +68,10 @@ def worker_app() -> FastAPI:
         raise TypeError(f"{os.environ[_APP_FACTORY]} does not build a FastAPI app")
     tune_for_a_long_running_service()
     return app
+
+
+def _relay_app(settings: ServiceSettings) -> FastAPI:
+    return create_relay_app(os.environ[_SERVICE_NAME], settings)
 
 
 def _import_path(target: Callable[..., object]) -> str:

@@ -27,6 +27,8 @@ class ServiceSettings(BaseSettings):
     """Worker processes behind the port; each runs the whole service, and the outbox relay's advisory lock
     keeps one publisher active among them."""
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    run_outbox_relay: bool = True
+    """Off when `<service> relay` runs the outbox relay and its purge in a process of its own."""
     outbox_batch_size: int = Field(default=500, ge=1, le=10_000)
     outbox_poll_interval_seconds: float = Field(default=1.0, gt=0)
     outbox_published_retention_seconds: float = Field(

@@ -1,5 +1,5 @@
-"""The `referral` command: serve, migrate, openapi, expire-due, add-organisation, issue-key, revoke-key,
-demo-data."""
+"""The `referral` command: serve, migrate, relay, openapi, expire-due, add-organisation, issue-key,
+revoke-key, demo-data."""
 
 import argparse
 import asyncio
@@ -26,7 +26,7 @@ T = TypeVar("T")
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = _parser().parse_args(argv)
-    if args.command in {"serve", "migrate"}:
+    if args.command in {"serve", "migrate", "relay"}:
         run_service_cli(
             SERVICE_NAME, ReferralSettings, create_app, migrations=MIGRATIONS, argv=[args.command]
         )
@@ -61,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve", help="run the HTTP API, the outbox relay and the expiry job")
     commands.add_parser("migrate", help="bring the database to the latest schema")
+    commands.add_parser("relay", help="run only the outbox relay, for instances serving with it off")
     commands.add_parser("openapi", help="print the OpenAPI document")
     commands.add_parser("expire-due", help="expire the referrals unanswered past the region's delay")
     organisation = commands.add_parser("add-organisation", help="register a partner organisation")
