@@ -56,6 +56,10 @@ class PathwayWorld:
     def service(self) -> ServiceProcess:
         return self._track(ServiceProcess([sys.executable, "-m", "pathway", "serve"], self.env, "PATHWAY_"))
 
+    def relay(self) -> ServiceProcess:
+        """`pathway relay`: the outbox relay in a process of its own, on a port of its own."""
+        return self._track(ServiceProcess([sys.executable, "-m", "pathway", "relay"], self.env, "PATHWAY_"))
+
     def crashing_service(self) -> ServiceProcess:
         return self._track(ServiceProcess([sys.executable, str(CRASHING_PATHWAY)], self.env, "PATHWAY_"))
 
