@@ -2,7 +2,6 @@
 the webhook dispatcher."""
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
@@ -38,6 +37,7 @@ from notification.entrypoints.webhook_dispatcher import WebhookDispatcher, utc_n
 from notification.service.deliver_due_emails import EmailDispatch
 from notification.service.deliver_due_webhooks import WebhookDispatch
 from notification.service.send_due_reminders import ReminderDispatch
+from service_kit.background_tasks import cancel_and_wait
 from service_kit.broker import create_broker
 from service_kit.database import create_database_engine, create_session_factory
 from service_kit.dead_letters import DeadLetters
@@ -257,12 +257,7 @@ class NotificationService:
 
     async def stop(self) -> None:
         await self.broker.stop()
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        self._tasks.clear()
+        await cancel_and_wait(self._tasks)
         await self._resources.aclose()
         self.channels = None
         await self.producer.stop()

@@ -20,6 +20,7 @@ from pathway.entrypoints.consumers import (
 )
 from pathway.entrypoints.projection_follower import ProjectionFollower
 from pathway.entrypoints.topic_aware_consumer import TopicAwareEventConsumer
+from service_kit.background_tasks import cancel_and_wait
 from service_kit.batch_consumer import BatchEventConsumer
 from service_kit.broker import create_broker
 from service_kit.database import create_database_engine, create_session_factory
@@ -89,10 +90,7 @@ class PathwayService:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._following
         await self.broker.stop()
-        for task in self._background:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(self._background)
         await self.outbox.stop()
         await self.partner_topic.stop()
         await self.producer.stop()

@@ -3,7 +3,6 @@
 may run the relay and that purge instead)."""
 
 import asyncio
-import contextlib
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from referral.adapters.sql_unit_of_work import SqlUnitOfWork
 from referral.config import SERVICE_NAME, ReferralSettings
 from referral.entrypoints.scheduled_jobs import expire_due_referrals_forever
+from service_kit.background_tasks import cancel_and_wait
 from service_kit.database import create_database_engine, create_session_factory
 from service_kit.http.idempotency import purge_expired_idempotency_keys_forever
 from service_kit.metrics import ServiceMetrics
@@ -58,12 +58,7 @@ class ReferralService:
         )
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        self._tasks.clear()
+        await cancel_and_wait(self._tasks)
         await self.outbox.stop()
         await self.producer.stop()
         await self.engine.dispose()

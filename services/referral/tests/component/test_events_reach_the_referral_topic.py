@@ -7,30 +7,14 @@ from typing import Any
 import pytest
 from cloudevents.core.bindings import kafka as sdk_kafka
 from cloudevents.core.formats.json import JSONFormat
-from referral_api import ReferralApi
+from referral_api import ReferralApi, send_referral
 
 from devstack.eventually import eventually
 from event_contracts.catalogue.referral import CareTeamMemberAdded, ReferralSent, ReferralWithdrawn
 from event_contracts.decoding import event_from_fields
-from referral.domain.codes import OrganisationKind
 from referral.service.withdraw_referral import WithdrawReferral, withdraw_referral
 
 ReadTopic = Callable[[str], Awaitable[list[Any]]]
-PERSON = {"given_names": "Awa", "family_name": "Diallo", "birth_date": "1979-05-04", "phone": "0612345678"}
-
-
-async def send_referral(api: ReferralApi) -> dict[str, Any]:
-    prescriber = await api.partner(OrganisationKind.PRESCRIBER)
-    operator = await api.partner(OrganisationKind.OPERATOR)
-    answer = await api.call(
-        "POST",
-        "/referrals",
-        prescriber,
-        json_body={"operator_organisation_id": str(operator.organisation_id), "person": PERSON},
-    )
-    assert answer.status == 201
-    sent: dict[str, Any] = {**answer.json(), "prescriber": prescriber.organisation_id}
-    return sent
 
 
 async def test_a_referral_sent_over_http_is_published_and_reads_in_the_cloudevents_sdk(

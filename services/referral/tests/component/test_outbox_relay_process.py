@@ -9,14 +9,13 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from referral_api import ReferralApi
+from referral_api import ReferralApi, send_referral
 from service_process import ServiceProcess, metric_value
 from sqlalchemy import text
 
 from devstack.eventually import eventually
 from event_contracts.catalogue.referral import CareTeamMemberAdded, ReferralSent
 from event_contracts.kafka_binding import from_kafka_record
-from referral.domain.codes import OrganisationKind
 
 ReadTopic = Callable[[str], Awaitable[list[Any]]]
 
@@ -27,18 +26,7 @@ async def test_what_an_instance_without_relay_wrote_waits_for_the_relay_process_
     referral_api_without_relay: ReferralApi, read_topic: ReadTopic
 ) -> None:
     api = referral_api_without_relay
-    prescriber = await api.partner(OrganisationKind.PRESCRIBER)
-    operator = await api.partner(OrganisationKind.OPERATOR)
-    answer = await api.call(
-        "POST",
-        "/referrals",
-        prescriber,
-        json_body={
-            "operator_organisation_id": str(operator.organisation_id),
-            "person": {"given_names": "Awa", "family_name": "Diallo", "birth_date": "1979-05-04"},
-        },
-    )
-    assert answer.status == 201
+    sent = await send_referral(api)
     # Five of the poll intervals the instance's relay would have woken at, had it run one.
     await asyncio.sleep(1.0)
     async with api.service.engine.connect() as connection:
@@ -66,7 +54,7 @@ async def test_what_an_instance_without_relay_wrote_waits_for_the_relay_process_
 
     events = [from_kafka_record(r.key, r.value, r.headers) for r in sorted(records, key=lambda r: r.offset)]
     assert [type(event.data) for event in events] == [ReferralSent, CareTeamMemberAdded]
-    assert {event.subject for event in events} == {answer.json()["person_id"]}
+    assert {event.subject for event in events} == {sent["person_id"]}
     assert published == 2
     assert relay.process is not None
     # uvicorn raises the signal again once it has shut down gracefully; SIGKILL would mean it hung.

@@ -131,3 +131,22 @@ class ReferralApi:
 
     async def close(self) -> None:
         await self.service.engine.dispose()
+
+
+PERSON = {"given_names": "Awa", "family_name": "Diallo", "birth_date": "1979-05-04", "phone": "0612345678"}
+
+
+async def send_referral(api: ReferralApi) -> dict[str, Any]:
+    """A prescriber's referral of `PERSON` to an operator, both new partners; its answer, with the
+    prescriber's id."""
+    prescriber = await api.partner(OrganisationKind.PRESCRIBER)
+    operator = await api.partner(OrganisationKind.OPERATOR)
+    answer = await api.call(
+        "POST",
+        "/referrals",
+        prescriber,
+        json_body={"operator_organisation_id": str(operator.organisation_id), "person": PERSON},
+    )
+    assert answer.status == 201
+    sent: dict[str, Any] = {**answer.json(), "prescriber": prescriber.organisation_id}
+    return sent

@@ -5,7 +5,6 @@ instance of a region, and the instances spend their event loop on their own work
 health and metrics as the services do."""
 
 import asyncio
-import contextlib
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -13,6 +12,7 @@ import structlog
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from service_kit.background_tasks import cancel_and_wait
 from service_kit.database import create_database_engine
 from service_kit.health import database_check
 from service_kit.metrics import ServiceMetrics
@@ -48,12 +48,7 @@ class OutboxHousekeeping:
         ]
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        self._tasks.clear()
+        await cancel_and_wait(self._tasks)
 
     async def _relay_once_the_producer_starts(self) -> None:
         while True:
@@ -82,8 +77,6 @@ def outbox_housekeeping_of(
 
 @dataclass
 class RelayProcess:
-    engine: AsyncEngine
-    producer: EventProducer
     housekeeping: OutboxHousekeeping
 
     async def start(self) -> None:
@@ -91,8 +84,8 @@ class RelayProcess:
 
     async def stop(self) -> None:
         await self.housekeeping.stop()
-        await self.producer.stop()
-        await self.engine.dispose()
+        await self.housekeeping.producer.stop()
+        await self.housekeeping.engine.dispose()
 
 
 def create_relay_app(service_name: str, settings: ServiceSettings) -> FastAPI:
@@ -101,7 +94,7 @@ def create_relay_app(service_name: str, settings: ServiceSettings) -> FastAPI:
     producer = EventProducer(
         settings.kafka_bootstrap_servers, client_id=f"{service_name}-{settings.region}-relay"
     )
-    process = RelayProcess(engine, producer, outbox_housekeeping_of(settings, engine, producer, metrics))
+    process = RelayProcess(outbox_housekeeping_of(settings, engine, producer, metrics))
     return build_service_app(
         f"Première marche — {service_name}'s outbox relay",
         process,
