@@ -5,7 +5,8 @@ A drain's rate and its service CPU per event move by up to 25 % between runs of 
 (the sixth session's bisect). Here nothing competes with the code for the event loop: the same workload
 as the drain (`PathwayWorkload`, 3,000 persons by default) is set up through the assembler's batch
 handler, then its 12,000 timed events are decoded from their Kafka records and applied in batches of 200,
-each in one transaction with its inbox claim, exactly as `BatchEventConsumer` does it, on the durable
+each in one transaction, exactly as `BatchEventConsumer` does it (without an inbox claim, since the
+tenth session: the timeline keeps each event once), on the durable
 bench stack. Then the outbox relay publishes the rows they wrote, to the real broker. The process CPU time
 of each part is divided by the events; the process runs like `pathway serve` (uvloop, the service's
 garbage collection settings). FastStream's per-batch work and the offset commits are not in it.
@@ -30,16 +31,14 @@ from stack import own_durable_stack, scratch_database, sqlalchemy_url
 
 from event_contracts.kafka_binding import from_kafka_record
 from pathway.entrypoints.consumers import when_events_received_assemble_the_pathways
-from service_kit.batch_consumer import BatchHandler, ConsumedEvent
+from service_kit.batch_consumer import ConsumedEvent, DeduplicatingBatchHandler
 from service_kit.database import create_database_engine, create_session_factory
 from service_kit.garbage_collection import tune_for_a_long_running_service
-from service_kit.inbox import claim_events
 from service_kit.metrics import ServiceMetrics
 from service_kit.outbox_relay import OutboxRelay
 from service_kit.producer import EventProducer
 
 BATCH = 200
-CONSUMER = "bench.pathway.assembler"
 
 
 @dataclass(frozen=True)
@@ -54,13 +53,11 @@ class CpuPerEvent:
 
 async def _apply(
     session_factory: async_sessionmaker[AsyncSession],
-    handler: BatchHandler,
+    handler: DeduplicatingBatchHandler,
     consumed: Sequence[ConsumedEvent],
 ) -> None:
     async with session_factory() as session, session.begin():
-        keys = [item.event.idempotency_key for item in consumed]
-        first_seen = await claim_events(session, consumer=CONSUMER, keys=keys)
-        await handler([item for item in consumed if item.event.idempotency_key in first_seen], session)
+        await handler.apply(consumed, session)
 
 
 async def cpu_per_event(

@@ -1,7 +1,7 @@
 """The real pathway service, wired to kill itself with SIGKILL at the worst moment for one event.
 
 CRASH_ON_EVENT_ID names the event; CRASH_MOMENT says when:
-- `after-commit`: its transaction (entry, outbox row, inbox row) has committed, its offset has not;
+- `after-commit`: its transaction (entries and outbox rows) has committed, its offset has not;
 - `before-commit`: after the offset auto-commit interval has passed while the handler still works,
   which loses the event under FastStream's ACK_FIRST and must not under the project's ack policy.
 """

@@ -10,19 +10,21 @@ from uuid import UUID, uuid4
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-from sqlalchemy import Column, MetaData, String, Table, select
+from sqlalchemy import Column, MetaData, String, Table, func, select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from devstack.eventually import eventually
 from event_contracts.envelope import CloudEvent
 from event_contracts.kafka_binding import to_kafka_record
 from event_contracts.topics import dead_letter_topic
-from service_kit.batch_consumer import BatchEventConsumer, ConsumedEvent
+from service_kit.batch_consumer import BatchEventConsumer, ConsumedEvent, DeduplicatingBatchHandler
 from service_kit.broker import create_broker
 from service_kit.database import create_session_factory
 from service_kit.dead_letters import DeadLetters
 from service_kit.errors import PermanentError
 from service_kit.event_consumer import EventConsumer
+from service_kit.messaging_tables import INBOX_TABLE
 from service_kit.metrics import ServiceMetrics
 from service_kit.producer import EventProducer
 from service_kit.retry import Backoff
@@ -41,6 +43,7 @@ applied = Table(
     Column("event_id", String, primary_key=True),
     Column("topic", String, nullable=False),
 )
+inbox = Table(INBOX_TABLE, MetaData(), Column("consumer", String))
 REFUSED_PERSON = UUID("00000000-0000-4000-8000-00000000dead")
 
 
@@ -68,6 +71,15 @@ class BatchWorld:
             rows = await connection.execute(select(applied.c.event_id, applied.c.topic))
             return {str(event_id): str(topic) for event_id, topic in rows}
 
+    async def inbox_rows(self) -> int:
+        async with self.engine.connect() as connection:
+            query = select(func.count()).select_from(inbox).where(inbox.c.consumer == self.group)
+            return int((await connection.execute(query)).scalar_one())
+
+    def consumed(self, outcome: str) -> float | None:
+        labels = {"consumer": self.group, "outcome": outcome}
+        return self.metrics.registry.get_sample_value("events_consumed_total", labels)
+
     async def produce(self, records: Sequence[tuple[str, Record]]) -> None:
         producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap, enable_idempotence=True)
         await producer.start()
@@ -93,8 +105,13 @@ def as_record(event: CloudEvent) -> Record:
 
 @pytest.fixture
 async def batch_world(
-    messaging_engine: AsyncEngine, kafka_bootstrap_servers: str, new_topic: NewTopic
+    messaging_engine: AsyncEngine,
+    kafka_bootstrap_servers: str,
+    new_topic: NewTopic,
+    request: pytest.FixtureRequest,
 ) -> AsyncIterator[BatchWorld]:
+    """`indirect=True` with True: the batch handler keeps each event once in its own table, not in the
+    inbox."""
     async with messaging_engine.begin() as connection:
         await connection.run_sync(applied.metadata.create_all)
     topics = [await new_topic("batch", with_dead_letter=True) for _ in range(2)]
@@ -119,6 +136,17 @@ async def batch_world(
         rows = [{"event_id": str(item.event.id), "topic": item.topic} for item in events]
         await session.execute(applied.insert(), rows)
 
+    async def apply_unless_applied(
+        events: Sequence[ConsumedEvent], session: AsyncSession
+    ) -> set[tuple[str, str]]:
+        world.handed_together.append(len(events))
+        rows = [{"event_id": str(item.event.id), "topic": item.topic} for item in events]
+        inserted = await session.execute(
+            insert(applied).values(rows).on_conflict_do_nothing().returning(applied.c.event_id)
+        )
+        new = set(inserted.scalars())
+        return {item.event.idempotency_key for item in events if str(item.event.id) not in new}
+
     async def apply_one(event: CloudEvent, session: AsyncSession) -> None:
         if event.subject == str(REFUSED_PERSON):
             raise Refused("refused", "This test refuses events about one person.")
@@ -136,7 +164,12 @@ async def batch_world(
         backoff=Backoff(initial_seconds=0.01, maximum_seconds=0.05),
     )
     consumer = BatchEventConsumer(
-        one_at_a_time=one_at_a_time, handler=apply_together, session_factory=sessions, metrics=metrics
+        one_at_a_time=one_at_a_time,
+        handler=DeduplicatingBatchHandler(apply_unless_applied)
+        if getattr(request, "param", False)
+        else apply_together,
+        session_factory=sessions,
+        metrics=metrics,
     )
     await producer.start()
     try:
@@ -217,6 +250,26 @@ async def test_events_already_claimed_are_not_handed_over_again(
 
     assert batch_world.handed_together == handed_before
     assert len(await batch_world.applied()) == 5
+
+
+@pytest.mark.parametrize("batch_world", [True], indirect=True)
+async def test_a_handler_that_keeps_each_event_once_is_handed_repeats_and_the_inbox_stays_empty(
+    batch_world: BatchWorld, referral_sent: Callable[..., CloudEvent]
+) -> None:
+    first, _ = batch_world.topics
+    events = [referral_sent(uuid4()) for _ in range(5)]
+    await batch_world.produce([(first, as_record(event)) for event in events])
+    await batch_world.start()
+    await eventually(batch_world.applied, lambda found: len(found) == 5)
+
+    await batch_world.produce([(first, as_record(event)) for event in [events[0], events[0], events[1]]])
+    await eventually(batch_world.committed, lambda offsets: offsets[0] == 8)
+
+    assert len(await batch_world.applied()) == 5
+    assert await batch_world.inbox_rows() == 0
+    assert batch_world.consumed("applied") == 5
+    assert batch_world.consumed("duplicate") == 3
+    assert batch_world.handed_one_at_a_time == []
 
 
 async def test_the_lag_is_set_once_a_fetch_is_applied_and_is_none_once_all_are(

@@ -4,6 +4,7 @@ a refusal anywhere in a batch changes nothing, so the fetch can go one event at 
 
 import asyncio
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import replace
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -32,7 +33,7 @@ from pathway.domain.errors import RefusedEventError
 from pathway.domain.events import AlertRaised, AlertWithdrawn, StageChanged
 from pathway.domain.pathway import PathwaySnapshot
 from pathway.domain.senders import Channel, Organisation
-from pathway.domain.timeline import RecordedEvent, TimelineEntry
+from pathway.domain.timeline import EventReference, RecordedEvent, TimelineEntry
 from pathway.entrypoints.cli import MIGRATIONS
 from pathway.service.assemble_event import assemble_event
 from pathway.service.assemble_events import assemble_events
@@ -191,3 +192,48 @@ async def test_a_refused_event_leaves_the_whole_batch_unapplied(
             )
 
     assert await projection_hash(together) == empty_hash
+
+
+async def test_an_event_already_on_a_timeline_is_skipped_whoever_it_is_about(
+    one_at_a_time_and_together: tuple[AsyncEngine, AsyncEngine], events: Any
+) -> None:
+    """A source and an id name one event: the same reference about another person is a duplicate too,
+    skipped in a batch and one at a time alike, as the inbox skipped it before the batches stopped
+    claiming there."""
+    _, together = one_at_a_time_and_together
+    other = type(events)()
+    await register_partners(together, [events, other])
+    sent = events.referral_sent(0)
+    about_the_other = replace(sent, person_id=str(other.person_id))
+    fresh = other.referral_sent(1)
+
+    async def in_a_batch(*batch: RecordedEvent) -> set[EventReference]:
+        async with create_session_factory(together)() as session, session.begin():
+            return await assemble_events(
+                [(event, channel_of(event)) for event in batch],
+                SqlPathwayBatches(session),
+                SqlOrganisations(session),
+                RecordingPublisher(),
+            )
+
+    assert await in_a_batch(sent) == set()
+    assert await in_a_batch(sent, about_the_other, fresh) == {sent.reference}
+    async with create_session_factory(together)() as session, session.begin():
+        changes = await assemble_event(
+            about_the_other,
+            SqlPathways(session),
+            SqlOrganisations(session),
+            RecordingPublisher(),
+            channel=channel_of(about_the_other),
+        )
+
+    assert changes == []
+    assert await entries_of(together) == sorted(
+        [(str(events.person_id), str(sent.event_id)), (str(other.person_id), str(fresh.event_id))]
+    )
+
+
+async def entries_of(engine: AsyncEngine) -> list[tuple[str, str]]:
+    async with engine.connect() as connection:
+        query = text("SELECT person_id, event_id::text FROM timeline_entries")
+        return sorted((str(person), str(event_id)) for person, event_id in await connection.execute(query))

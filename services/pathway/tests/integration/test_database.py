@@ -89,7 +89,8 @@ async def test_a_batch_reads_a_whole_timeline_only_when_it_may_fold_it_again(
 
     async def loaded(*batch):
         async with sessions() as session, session.begin():
-            return (await SqlPathwayBatches(session).load_many_for_update(batch))[str(events.person_id)]
+            locked = await SqlPathwayBatches(session).load_many_for_update(batch)
+            return locked.pathways[str(events.person_id)]
 
     resumed = await loaded(events.referral_started(3), accepted)
     assert resumed.entries == [], "no entry read"

@@ -5,6 +5,13 @@ handler can read and write for many events in a few statements. Nothing else cha
 guaranteed: if the batch fails as a whole (an undecodable record, a refused event, a database error), its
 transaction rolls back and the same records go through the event consumer one at a time, which retries,
 dead-letters and applies each once exactly as it always does. Offsets are committed only after that.
+
+A handler whose own rows keep each event once (a unique key on its source and id) may say so by being a
+`DeduplicatingBatchHandler`: the events of a fetch are then handed to it without an inbox claim, and it
+skips those its rows already hold. The inbox row would be a second record of the same fact, and its
+insert was the costliest statement of such a batch after the handler's own. The fallback one event at a
+time still claims each event in the inbox: its handler must skip what its rows hold as well, since an event
+applied in a batch has no inbox row.
 """
 
 import time
@@ -33,6 +40,15 @@ class ConsumedEvent:
 
 
 BatchHandler = Callable[[Sequence[ConsumedEvent], AsyncSession], Awaitable[None]]
+"""Applies the events of a fetch that its transaction has claimed in the inbox."""
+
+
+@dataclass(frozen=True)
+class DeduplicatingBatchHandler:
+    """Applies the events of a fetch that its own rows do not hold yet, and returns the idempotency keys
+    of those it skipped as applied before."""
+
+    apply: Callable[[Sequence[ConsumedEvent], AsyncSession], Awaitable[set[tuple[str, str]]]]
 
 
 class BatchMessage(Protocol):
@@ -50,7 +66,7 @@ class BatchEventConsumer:
         self,
         *,
         one_at_a_time: EventConsumer,
-        handler: BatchHandler,
+        handler: BatchHandler | DeduplicatingBatchHandler,
         session_factory: async_sessionmaker[AsyncSession],
         metrics: ServiceMetrics,
         after_commit: AfterCommit | None = None,
@@ -75,11 +91,7 @@ class BatchEventConsumer:
         started = time.perf_counter()
         try:
             async with self._session_factory() as session, session.begin():
-                keys = [item.event.idempotency_key for item in consumed]
-                first_seen = await claim_events(session, consumer=self.name, keys=keys)
-                fresh = _first_of_each(consumed, first_seen)
-                if fresh:
-                    await self._handler(fresh, session)
+                fresh = await self._apply(consumed, session)
         except Exception as error:
             _log.warning(
                 "batch failed as a whole; applying its events one at a time",
@@ -96,6 +108,18 @@ class BatchEventConsumer:
             for item in fresh:
                 await self._after_commit(item.event)
         return True
+
+    async def _apply(self, consumed: Sequence[ConsumedEvent], session: AsyncSession) -> list[ConsumedEvent]:
+        """The events this transaction applied, each once, in the order they came."""
+        keys = [item.event.idempotency_key for item in consumed]
+        if isinstance(self._handler, DeduplicatingBatchHandler):
+            once = _first_of_each(consumed, set(keys))
+            skipped = await self._handler.apply(once, session)
+            return [item for item in once if item.event.idempotency_key not in skipped]
+        fresh = _first_of_each(consumed, await claim_events(session, consumer=self.name, keys=keys))
+        if fresh:
+            await self._handler(fresh, session)
+        return fresh
 
 
 def _decoded(records: Sequence[Any]) -> list[ConsumedEvent] | None:
@@ -115,11 +139,9 @@ def _last_offsets(records: Sequence[Any]) -> dict[TopicPartition, int]:
     return {TopicPartition(record.topic, record.partition): record.offset for record in records}
 
 
-def _first_of_each(
-    consumed: Sequence[ConsumedEvent], first_seen: set[tuple[str, str]]
-) -> list[ConsumedEvent]:
-    """The events this transaction claimed, each once, in the order they came."""
-    unclaimed = set(first_seen)
+def _first_of_each(consumed: Sequence[ConsumedEvent], keys: set[tuple[str, str]]) -> list[ConsumedEvent]:
+    """The first of the events with each of these keys, in the order they came."""
+    unclaimed = set(keys)
     fresh = []
     for item in consumed:
         if item.event.idempotency_key in unclaimed:

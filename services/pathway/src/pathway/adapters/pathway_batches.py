@@ -30,6 +30,7 @@ from pathway.adapters.tables import pathways, raised_alerts, timeline_entries
 from pathway.domain.events import AlertRaised, AlertWithdrawn, EntryAppended, EntryRetracted, PathwayEvent
 from pathway.domain.pathway import Pathway, needs_whole_timeline
 from pathway.domain.timeline import RecordedEvent, TimelineEntry
+from pathway.service.ports import LockedPathways
 from service_kit.database import json_text
 
 _PERSONS = bindparam("persons", type_=ARRAY(String))
@@ -102,8 +103,10 @@ class SqlPathwayBatches:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def load_many_for_update(self, events: Sequence[RecordedEvent]) -> dict[str, Pathway]:
-        """Locked in person id order, as every instance locks them, so that two never wait on each other."""
+    async def load_many_for_update(self, events: Sequence[RecordedEvent]) -> LockedPathways:
+        """Locked in person id order, as every instance locks them, so that two never wait on each other.
+        The events already recorded are looked up once the persons are locked, so that an instance that
+        took the same events a moment before (a rebalance) has committed them or given up."""
         by_person: dict[str, list[RecordedEvent]] = {}
         for event in events:
             by_person.setdefault(event.person_id, []).append(event)
@@ -114,11 +117,17 @@ class SqlPathwayBatches:
             for person_id, stored in await self._session.execute(_LOCK, {"persons": ordered})
             if stored is not None
         }
-        recorded = await self._recorded([event for person_id in snapshots for event in by_person[person_id]])
+        found = await self._entries(_RECORDED, _references_of(events))
+        already = frozenset(entry.event.reference for entry in found)
+        recorded: dict[str, list[TimelineEntry]] = {}
+        for entry in found:
+            recorded.setdefault(entry.event.person_id, []).append(entry)
         resumable = {
             person_id: snapshot
             for person_id, snapshot in snapshots.items()
-            if not needs_whole_timeline(snapshot, _to_append(by_person[person_id], recorded.get(person_id)))
+            if not needs_whole_timeline(
+                snapshot, [event for event in by_person[person_id] if event.reference not in already]
+            )
         }
         alerts = await self._alerts_on_record(ordered)
         whole = {
@@ -143,7 +152,7 @@ class SqlPathwayBatches:
             )
             for person_id, snapshot in resumable.items()
         }
-        return whole | resumed
+        return LockedPathways(whole | resumed, already)
 
     async def _alerts_on_record(self, person_ids: list[str]) -> dict[str, _AlertsOnRecord]:
         raised: dict[str, set[UUID]] = {}
@@ -158,22 +167,6 @@ class SqlPathwayBatches:
             person_id: _AlertsOnRecord(frozenset(alert_ids), frozenset(withdrawn.get(person_id, ())))
             for person_id, alert_ids in raised.items()
         }
-
-    async def _recorded(self, events: Sequence[RecordedEvent]) -> dict[str, list[TimelineEntry]]:
-        """The entries already recorded for these events, each on its own person's timeline."""
-        if not events:
-            return {}
-        person_of = {(event.source, event.event_id): event.person_id for event in events}
-        references = {
-            "sources": [source for source, _ in person_of],
-            "event_ids": [event_id for _, event_id in person_of],
-        }
-        recorded: dict[str, list[TimelineEntry]] = {}
-        for entry in await self._entries(_RECORDED, references):
-            event = entry.event
-            if person_of[(event.source, event.event_id)] == event.person_id:
-                recorded.setdefault(event.person_id, []).append(entry)
-        return recorded
 
     async def _entries(self, query: Select[Any], parameters: dict[str, Any]) -> list[TimelineEntry]:
         return [entry_from_row(row) for row in await self._session.execute(query, parameters)]
@@ -198,9 +191,5 @@ class SqlPathwayBatches:
             await self._session.execute(_STORE_STATES, {"rows": json_text(states)})
 
 
-def _to_append(
-    events: Sequence[RecordedEvent], recorded: Sequence[TimelineEntry] | None
-) -> list[RecordedEvent]:
-    """What recording the events will append: those on the timeline already change nothing."""
-    known = {entry.event.reference for entry in recorded or ()}
-    return [event for event in events if event.reference not in known]
+def _references_of(events: Sequence[RecordedEvent]) -> dict[str, list[Any]]:
+    return {"sources": [event.source for event in events], "event_ids": [event.event_id for event in events]}

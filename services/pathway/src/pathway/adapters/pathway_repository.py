@@ -13,7 +13,7 @@ from pathway.adapters.pathway_state_json import state_as_json
 from pathway.adapters.tables import pathways, raised_alerts, timeline_entries
 from pathway.domain.events import AlertRaised, AlertWithdrawn, EntryAppended, EntryRetracted, PathwayEvent
 from pathway.domain.pathway import Pathway
-from pathway.domain.timeline import RecordedEvent, TimelineEntry
+from pathway.domain.timeline import EventReference, RecordedEvent, TimelineEntry
 
 
 class SqlPathways:
@@ -43,6 +43,13 @@ class SqlPathways:
             raised_alerts=frozenset(alert_id for alert_id, _ in alerts),
             withdrawn_alerts=frozenset(alert_id for alert_id, withdrawn in alerts if withdrawn),
         )
+
+    async def is_recorded(self, reference: EventReference) -> bool:
+        query = select(timeline_entries.c.seq).where(
+            timeline_entries.c.event_source == reference.source,
+            timeline_entries.c.event_id == reference.event_id,
+        )
+        return (await self._session.execute(query)).first() is not None
 
     async def with_alerts_due(self, now: datetime, limit: int) -> list[str]:
         """Persons whose next time-based alert is due, skipping those another instance is handling."""

@@ -21,7 +21,7 @@ from pathway.domain.senders import Channel, refuse_other_regions
 from pathway.entrypoints.topic_aware_consumer import arrival_topic
 from pathway.service.assemble_event import assemble_event
 from pathway.service.assemble_events import assemble_events
-from service_kit.batch_consumer import BatchHandler, ConsumedEvent
+from service_kit.batch_consumer import ConsumedEvent, DeduplicatingBatchHandler
 from service_kit.errors import PermanentError
 from service_kit.event_consumer import EventHandler
 
@@ -57,12 +57,13 @@ def when_event_received_assemble_the_pathway(
 
 def when_events_received_assemble_the_pathways(
     region: str, topics: RegionTopics, *, publishing: bool = True
-) -> BatchHandler:
+) -> DeduplicatingBatchHandler:
     """The events of one fetch assembled together; a refusal sends the fetch through
     `when_event_received_assemble_the_pathway` one event at a time, where it is dead-lettered alone.
-    `publishing=False` for a rebuild."""
+    The timeline keeps each event once, so the fetch needs no inbox claim. `publishing=False` for a
+    rebuild."""
 
-    async def handle(events: Sequence[ConsumedEvent], session: AsyncSession) -> None:
+    async def handle(events: Sequence[ConsumedEvent], session: AsyncSession) -> set[tuple[str, str]]:
         for item in events:
             refuse_other_regions(item.event.region, region)
         publisher = (
@@ -75,15 +76,16 @@ def when_events_received_assemble_the_pathways(
             if publishing
             else WithheldTimelinePublisher()
         )
-        await assemble_events(
+        skipped = await assemble_events(
             [(recorded(item.event), _channel_of(item.topic, topics)) for item in events],
             SqlPathwayBatches(session),
             SqlOrganisations(session),
             publisher,
         )
         await publisher.flush()
+        return {(reference.source, str(reference.event_id)) for reference in skipped}
 
-    return handle
+    return DeduplicatingBatchHandler(handle)
 
 
 def _channel_of(topic: str, topics: RegionTopics) -> Channel:

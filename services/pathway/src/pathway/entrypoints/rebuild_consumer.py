@@ -1,4 +1,4 @@
-"""The assembler as a rebuild runs it: the same handler and inbox, publishing nothing and setting nothing
+"""The assembler as a rebuild runs it: the same handler, publishing nothing and setting nothing
 aside again, fed by the rebuild's replay rather than by a subscription."""
 
 from dataclasses import dataclass

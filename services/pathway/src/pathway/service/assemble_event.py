@@ -25,7 +25,8 @@ async def assemble_event(
     """Raise `RefusedEventError` when the sender may not say this about this person."""
     refuse_what_only_the_pathway_emits(event.name)
     pathway = await pathways.load_for_update(event.person_id)
-    if pathway.entry_for(event.reference) is not None:
+    # On another person's timeline, it is the same event again: a source and an id name one event.
+    if pathway.entry_for(event.reference) is not None or await pathways.is_recorded(event.reference):
         return []
     await check_sender(event, channel, pathway.state, organisations)
     changes = pathway.record(event)

@@ -3,13 +3,16 @@
 Each event is judged and recorded exactly as `assemble_event` does it, in the order the events came; only
 the reads and writes are shared, a pathway being read once and written once however many of the events
 concern it. Raises `RefusedEventError` like `assemble_event`: the caller then goes one event at a time.
+
+An event already on a timeline is skipped, as `assemble_event` skips it: the timeline keeps each event
+once, so the caller needs no other record of what was applied.
 """
 
 from collections.abc import Sequence
 
 from pathway.domain.events import PathwayEvent
 from pathway.domain.senders import Channel, Organisation, refuse_what_only_the_pathway_emits
-from pathway.domain.timeline import RecordedEvent
+from pathway.domain.timeline import EventReference, RecordedEvent
 from pathway.service.assemble_event import check_sender
 from pathway.service.ports import PathwayBatches, Senders, TimelinePublisher
 from pathway.service.publish_changes import publish
@@ -20,21 +23,25 @@ async def assemble_events(
     pathways: PathwayBatches,
     organisations: Senders,
     publisher: TimelinePublisher,
-) -> None:
+) -> set[EventReference]:
+    """The events skipped as recorded already."""
     for event, _ in events:
         refuse_what_only_the_pathway_emits(event.name)
-    loaded = await pathways.load_many_for_update([event for event, _ in events])
+    locked = await pathways.load_many_for_update([event for event, _ in events])
     senders = RememberedOrganisations(organisations)
     changed: dict[str, list[PathwayEvent]] = {}
+    skipped: set[EventReference] = set()
     for event, channel in events:
-        pathway = loaded[event.person_id]
-        if pathway.entry_for(event.reference) is not None:
+        pathway = locked.pathways[event.person_id]
+        if event.reference in locked.recorded or pathway.entry_for(event.reference) is not None:
+            skipped.add(event.reference)
             continue
         await check_sender(event, channel, pathway.state, senders)
         changes = pathway.record(event)
         changed.setdefault(event.person_id, []).extend(changes)
         await publish(changes, publisher)
-    await pathways.save_many([(loaded[person_id], changes) for person_id, changes in changed.items()])
+    await pathways.save_many([(locked.pathways[person], changes) for person, changes in changed.items()])
+    return skipped
 
 
 class RememberedOrganisations:

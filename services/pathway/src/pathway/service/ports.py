@@ -27,11 +27,23 @@ class Pathways(Protocol):
     async def save(self, pathway: Pathway, changes: Sequence[PathwayEvent]) -> None:
         """Store the changes and the state they lead to, in the caller's transaction."""
 
+    async def is_recorded(self, reference: EventReference) -> bool:
+        """Whether the event is on a timeline already, whoever's."""
+
+
+@dataclass(frozen=True)
+class LockedPathways:
+    pathways: Mapping[str, Pathway]
+    """The pathway of each person the events are about."""
+    recorded: Collection[EventReference]
+    """Those of the events on a timeline already, whoever's: a source and an id name one event, so the
+    same reference about another person is the same event again."""
+
 
 class PathwayBatches(Protocol):
-    async def load_many_for_update(self, events: Sequence[RecordedEvent]) -> dict[str, Pathway]:
+    async def load_many_for_update(self, events: Sequence[RecordedEvent]) -> LockedPathways:
         """The pathway of each person these events are about, able to record them in this order, all
-        locked until the transaction ends."""
+        locked until the transaction ends, and which of the events are recorded already."""
 
     async def save_many(self, changed: Sequence[tuple[Pathway, Sequence[PathwayEvent]]]) -> None:
         """Store each pathway's changes and the state they lead to, in the caller's transaction."""

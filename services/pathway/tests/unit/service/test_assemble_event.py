@@ -9,7 +9,7 @@ from pathway.domain.errors import RefusalReason, RefusedEventError
 from pathway.domain.events import AlertRaised, AlertWithdrawn, PathwayEvent, StageChanged
 from pathway.domain.pathway import Pathway
 from pathway.domain.senders import Channel, Organisation
-from pathway.domain.timeline import TimelineEntry
+from pathway.domain.timeline import EventReference, TimelineEntry
 from pathway.service.assemble_event import assemble_event
 from pathway.service.raise_alerts_due import raise_alerts_due
 
@@ -38,6 +38,9 @@ class FakePathways:
     async def save(self, pathway: Pathway, changes: Sequence[PathwayEvent]) -> None:
         self.pathways[pathway.person_id] = pathway
         self.saved.extend(changes)
+
+    async def is_recorded(self, reference: EventReference) -> bool:
+        return any(pathway.entry_for(reference) for pathway in self.pathways.values())
 
 
 class FakeOrganisations:
