@@ -115,7 +115,7 @@ class BatchEventConsumer:
         if isinstance(self._handler, DeduplicatingBatchHandler):
             once = _first_of_each(consumed, set(keys))
             skipped = await self._handler.apply(once, session)
-            return [item for item in once if item.event.idempotency_key not in skipped]
+            return [item for item in once if item.event.idempotency_key not in skipped] if skipped else once
         fresh = _first_of_each(consumed, await claim_events(session, consumer=self.name, keys=keys))
         if fresh:
             await self._handler(fresh, session)

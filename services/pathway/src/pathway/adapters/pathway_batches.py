@@ -104,18 +104,25 @@ class SqlPathwayBatches:
         self._session = session
 
     async def load_many_for_update(self, events: Sequence[RecordedEvent]) -> LockedPathways:
-        """Locked in person id order, as every instance locks them, so that two never wait on each other.
-        The events already recorded are looked up once the persons are locked, so that an instance that
-        took the same events a moment before (a rebalance) has committed them or given up."""
+        """Locked in person id order, as every instance locks them, so that two never wait on each other;
+        persons new to the service are locked after the others, as they are opened (a deadlock then sends
+        the fetch one event at a time, and a person is new only once). The events already recorded are
+        looked up once the persons are locked, so that an instance that took the same events a moment
+        before (a rebalance) has committed them or given up."""
         by_person: dict[str, list[RecordedEvent]] = {}
         for event in events:
             by_person.setdefault(event.person_id, []).append(event)
         ordered = sorted(by_person)
-        await self._session.execute(_OPEN, {"persons": ordered})
+        stored = await self._lock(ordered)
+        missing = [person_id for person_id in ordered if person_id not in stored]
+        if missing:
+            # Opened here, or by another instance since the lock above: locked either way, then read.
+            await self._session.execute(_OPEN, {"persons": missing})
+            stored |= await self._lock(missing)
         snapshots = {
-            str(person_id): snapshot_from_json(stored)
-            for person_id, stored in await self._session.execute(_LOCK, {"persons": ordered})
-            if stored is not None
+            person_id: snapshot_from_json(snapshot)
+            for person_id, snapshot in stored.items()
+            if snapshot is not None
         }
         found = await self._entries(_RECORDED, _references_of(events))
         already = frozenset(entry.event.reference for entry in found)
@@ -153,6 +160,11 @@ class SqlPathwayBatches:
             for person_id, snapshot in resumable.items()
         }
         return LockedPathways(whole | resumed, already)
+
+    async def _lock(self, person_ids: list[str]) -> dict[str, dict[str, Any] | None]:
+        """The snapshot of each of these persons' pathways that exists, locked."""
+        rows = await self._session.execute(_LOCK, {"persons": person_ids})
+        return {str(person_id): snapshot for person_id, snapshot in rows}
 
     async def _alerts_on_record(self, person_ids: list[str]) -> dict[str, _AlertsOnRecord]:
         raised: dict[str, set[UUID]] = {}
