@@ -113,10 +113,11 @@ class BatchEventConsumer:
         """The events this transaction applied, each once, in the order they came."""
         keys = [item.event.idempotency_key for item in consumed]
         if isinstance(self._handler, DeduplicatingBatchHandler):
-            once = _first_of_each(consumed, set(keys))
+            once = _first_of_each(consumed, keys, set(keys))
             skipped = await self._handler.apply(once, session)
             return [item for item in once if item.event.idempotency_key not in skipped] if skipped else once
-        fresh = _first_of_each(consumed, await claim_events(session, consumer=self.name, keys=keys))
+        claimed = await claim_events(session, consumer=self.name, keys=keys)
+        fresh = _first_of_each(consumed, keys, claimed)
         if fresh:
             await self._handler(fresh, session)
         return fresh
@@ -139,12 +140,14 @@ def _last_offsets(records: Sequence[Any]) -> dict[TopicPartition, int]:
     return {TopicPartition(record.topic, record.partition): record.offset for record in records}
 
 
-def _first_of_each(consumed: Sequence[ConsumedEvent], keys: set[tuple[str, str]]) -> list[ConsumedEvent]:
-    """The first of the events with each of these keys, in the order they came."""
-    unclaimed = set(keys)
+def _first_of_each(
+    consumed: Sequence[ConsumedEvent], keys: Sequence[tuple[str, str]], wanted: set[tuple[str, str]]
+) -> list[ConsumedEvent]:
+    """The first of the events whose keys (`keys`, one per event) are wanted, in the order they came."""
+    unclaimed = set(wanted)
     fresh = []
-    for item in consumed:
-        if item.event.idempotency_key in unclaimed:
-            unclaimed.remove(item.event.idempotency_key)
+    for item, key in zip(consumed, keys, strict=True):
+        if key in unclaimed:
+            unclaimed.remove(key)
             fresh.append(item)
     return fresh

@@ -4,6 +4,7 @@ order of occurrence."""
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import cached_property
 from uuid import UUID
 
 from pathway.domain.event_types import event_name
@@ -29,11 +30,11 @@ class RecordedEvent:
     dataschema: str
     data: Mapping[str, object]
 
-    @property
+    @cached_property
     def name(self) -> str:
         return event_name(self.event_type)
 
-    @property
+    @cached_property
     def reference(self) -> EventReference:
         return EventReference(self.source, self.event_id)
 
