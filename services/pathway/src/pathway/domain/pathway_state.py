@@ -1,9 +1,10 @@
 """A person's pathway state, folded from the visible entries of their timeline in occurrence order."""
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Final
 
 from pathway.domain import event_types as types
 from pathway.domain.organisation_kinds import OPERATOR, PRESCRIBER
@@ -75,8 +76,8 @@ def fold(entries: Iterable[TimelineEntry]) -> PathwayState:
 def apply(state: PathwayState, entry: TimelineEntry) -> PathwayState:
     name, data = entry.event.name, entry.event.data
     last_activity_at = max(filter(None, (state.last_activity_at, entry.event.occurred_at)))
-    return replace(
-        state,
+    # Every field is given: the constructor, at a fraction of `dataclasses.replace`'s cost per event.
+    return PathwayState(
         stage=stage_after(state.stage, name),
         barriers=_barriers_after(state.barriers, name, data),
         care_team=_care_team_after(state.care_team, name, data),
@@ -92,6 +93,14 @@ def _text(data: Mapping[str, object], key: str) -> str | None:
     return None if value is None else str(value)
 
 
+_BARRIER_STATUS_AFTER: Final = {
+    types.BARRIER_IDENTIFIED: BarrierStatus.IDENTIFIED,
+    types.BARRIER_ACTION_STARTED: BarrierStatus.ACTION_IN_PROGRESS,
+    types.BARRIER_LIFTED: BarrierStatus.LIFTED,
+    types.BARRIER_PERSISTING: BarrierStatus.PERSISTING,
+}
+
+
 def _barriers_after(
     barriers: Mapping[str, Barrier], name: str, data: Mapping[str, object]
 ) -> Mapping[str, Barrier]:
@@ -104,12 +113,7 @@ def _barriers_after(
     responsible = _text(data, "responsible_organisation_id") or (
         known.responsible_organisation_id if known else None
     )
-    status = {
-        types.BARRIER_IDENTIFIED: BarrierStatus.IDENTIFIED,
-        types.BARRIER_ACTION_STARTED: BarrierStatus.ACTION_IN_PROGRESS,
-        types.BARRIER_LIFTED: BarrierStatus.LIFTED,
-        types.BARRIER_PERSISTING: BarrierStatus.PERSISTING,
-    }.get(name)
+    status = _BARRIER_STATUS_AFTER.get(name)
     if status is None:
         return barriers
     return {**barriers, barrier_id: Barrier(category, severity, status, responsible)}

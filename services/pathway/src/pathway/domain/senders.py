@@ -4,6 +4,7 @@ emitting the types they are allowed, about persons whose care team includes them
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from uuid import UUID
 
 from pathway.domain.errors import RefusalReason, RefusedEventError
@@ -50,6 +51,7 @@ class Organisation:
         return any(pattern in (name, f"{domain}.*") for pattern in self.may_emit)
 
 
+@lru_cache(maxsize=4096)  # a few partners send most events: their source is read once
 def organisation_id_from_source(source: str) -> str:
     if not source.startswith(ORGANISATION_SOURCE_PREFIX):
         raise RefusedEventError(RefusalReason.SOURCE_NOT_AN_ORGANISATION, "source is not /organisations/{id}")
