@@ -331,7 +331,7 @@ def pathway_comparison(drain: Measurement, sizes: Sizes, rate: Callable[[str], f
             f"raw insert, {k} row(s)/tx": rate(f"raw insert, {k} row(s)/tx"),
         },
         note=f"issue #4: at least half of the lower raw limit; {per_transaction} events per transaction, "
-        "each writing its entry, inbox row, pathway row and outbox rows",
+        "each writing its entry, pathway row and outbox rows",
     )
 
 
