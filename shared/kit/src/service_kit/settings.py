@@ -40,8 +40,8 @@ class ServiceSettings(BaseSettings):
     """How often each instance forgets `Idempotency-Key`s past their retention (a day)."""
     consumer_commit_every_events: int = Field(default=100, ge=1)
     consumer_commit_interval_ms: int = Field(default=200, ge=1)
-    """The longest a finished event's offset waits uncommitted (a crash then redelivers it; the inbox
-    recognises it)."""
+    """The longest a finished event's offset waits uncommitted (a crash then redelivers it; the inbox, or
+    the consumer's own rows, recognise it)."""
 
     @property
     def topics(self) -> RegionTopics:
