@@ -71,6 +71,14 @@ class BatchWorld:
             rows = await connection.execute(select(applied.c.event_id, applied.c.topic))
             return {str(event_id): str(topic) for event_id, topic in rows}
 
+    async def five_applied(self, referral_sent: Callable[..., CloudEvent]) -> list[CloudEvent]:
+        """Five events on the first topic, taken in by the consumer it starts."""
+        events = [referral_sent(uuid4()) for _ in range(5)]
+        await self.produce([(self.topics[0], as_record(event)) for event in events])
+        await self.start()
+        await eventually(self.applied, lambda found: len(found) == 5)
+        return events
+
     async def inbox_rows(self) -> int:
         async with self.engine.connect() as connection:
             query = select(func.count()).select_from(inbox).where(inbox.c.consumer == self.group)
@@ -238,10 +246,7 @@ async def test_events_already_claimed_are_not_handed_over_again(
     batch_world: BatchWorld, referral_sent: Callable[..., CloudEvent]
 ) -> None:
     first, _ = batch_world.topics
-    events = [referral_sent(uuid4()) for _ in range(5)]
-    await batch_world.produce([(first, as_record(event)) for event in events])
-    await batch_world.start()
-    await eventually(batch_world.applied, lambda found: len(found) == 5)
+    events = await batch_world.five_applied(referral_sent)
     handed_before = list(batch_world.handed_together)
 
     await batch_world.produce([(first, as_record(event)) for event in events[:2]])
@@ -257,10 +262,7 @@ async def test_a_handler_that_keeps_each_event_once_is_handed_repeats_and_the_in
     batch_world: BatchWorld, referral_sent: Callable[..., CloudEvent]
 ) -> None:
     first, _ = batch_world.topics
-    events = [referral_sent(uuid4()) for _ in range(5)]
-    await batch_world.produce([(first, as_record(event)) for event in events])
-    await batch_world.start()
-    await eventually(batch_world.applied, lambda found: len(found) == 5)
+    events = await batch_world.five_applied(referral_sent)
 
     await batch_world.produce([(first, as_record(event)) for event in [events[0], events[0], events[1]]])
     await eventually(batch_world.committed, lambda offsets: offsets[0] == 8)
